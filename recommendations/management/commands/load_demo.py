@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.demo import DEMO_PASSWORD, USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo world of the cybercrime review minute, with demo sign-ins. "
+        "Safe to run again: it changes nothing the second time."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-demo-users",
+            action="store_true",
+            help="Create the demo users even though DEBUG is off (they share a public password).",
+        )
+
+    def handle(self, *args, with_demo_users: bool, **options):
+        if not settings.DEBUG and not with_demo_users:
+            raise CommandError(
+                "DEBUG is off, so this looks like a real installation: the demo creates users with "
+                "a published password. Pass --with-demo-users if you really want them."
+            )
+        loader = load_demo()
+        self.stdout.write(
+            f"Demo loaded: {loader.created} records created, {loader.changed} changed."
+        )
+        self.stdout.write(f"Sign in with any of these users and the password {DEMO_PASSWORD!r}:")
+        for username, _first, _last, group, organisation, superuser in USERS:
+            role = "Administrator" if superuser else group
+            where = f" of {organisation}" if organisation else ""
+            self.stdout.write(f"  {username:<11} {role}{where}")

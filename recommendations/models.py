@@ -1,0 +1,300 @@
+"""What a committee recommended, and how it is going."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from reviews.models import (
+    Meeting,
+    Organisation,
+    Review,
+    WorkProgrammeItem,
+    latest_report_date_with_response_overdue,
+)
+
+from .choices import FINISHED_STATUSES, Closure, Response, Status
+
+STALE_AFTER_DAYS = 90
+
+
+def natural_sort_key(number: str) -> str:
+    """Orders numbers as people read them: "2" before "10", "R3" before "R12"."""
+    return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def with_current_status(self):
+        """Annotate `current_status` and `last_update_date` from each one's newest update.
+
+        The newest update is the one with the latest as-at date, ties broken by when it was
+        recorded; with no update the status is "Not started". One query, whatever the size.
+        """
+        if "current_status" in self.query.annotations:
+            return self
+        newest = ProgressUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
+            "-as_at", "-recorded_at", "-pk"
+        )
+        return self.annotate(
+            current_status=Coalesce(
+                Subquery(newest.values("status")[:1]),
+                Value(Status.NOT_STARTED.value),
+                output_field=models.CharField(),
+            ),
+            last_update_date=Subquery(newest.values("as_at")[:1]),
+        )
+
+    def _with_effective_target(self):
+        if "effective_target" in self.query.annotations:
+            return self
+        return self.alias(effective_target=Coalesce("revised_target_date", "target_date"))
+
+    def open(self):
+        """Not yet closed by the committee."""
+        return self.filter(closure="")
+
+    def closed(self):
+        return self.exclude(closure="")
+
+    def unfinished(self):
+        """Open, with a current status that still expects work (not achieved or no longer applicable)."""
+        return self.open().with_current_status().exclude(current_status__in=FINISHED_STATUSES)
+
+    def overdue(self, today: datetime.date):
+        """Open, unfinished, and past the effective (revised, else original) target date."""
+        return self.unfinished()._with_effective_target().filter(effective_target__lt=today)
+
+    def stale(self, today: datetime.date):
+        """Open and unfinished, with no update since the review's progress was last reported.
+
+        The reference point is the last past meeting with a progress report on the review on its
+        work programme, or 90 days ago when there was none. A recommendation with no update at all
+        is stale once its review's report (or, without one, its creation) is older than that.
+        """
+        last_reported = (
+            WorkProgrammeItem.objects.filter(
+                review=OuterRef("review"),
+                kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
+                meeting__date__lt=today,
+            )
+            .order_by("-meeting__date")
+            .values("meeting__date")[:1]
+        )
+        fallback = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return (
+            self.unfinished()
+            .alias(
+                stale_reference=Coalesce(
+                    Subquery(last_reported), Value(fallback), output_field=models.DateField()
+                ),
+                existed_since=Coalesce(
+                    "review__report_to_executive_date",
+                    models.functions.TruncDate("created_at"),
+                    output_field=models.DateField(),
+                ),
+            )
+            .filter(
+                Q(last_update_date__lt=F("stale_reference"))
+                | Q(last_update_date__isnull=True, existed_since__lt=F("stale_reference"))
+            )
+        )
+
+    def response_overdue(self, today: datetime.date):
+        """Open and still awaiting the executive's response more than two months after the report."""
+        return self.open().filter(
+            response=Response.AWAITING,
+            review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+        )
+
+    def led_or_supported_by(self, organisation: Organisation):
+        return self.filter(
+            Q(lead_organisation=organisation) | Q(partners=organisation)
+        ).distinct()
+
+
+class Recommendation(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.CharField(
+        max_length=20, help_text='As the review wrote it, for example "3" or "R12".'
+    )
+    sort_key = models.CharField(max_length=200, editable=False, db_index=True)
+    text = models.TextField("recommendation")
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_recommendations",
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_recommendations",
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="supported_recommendations"
+    )
+    response = models.CharField(
+        "executive response", max_length=20, choices=Response.choices, default=Response.AWAITING
+    )
+    response_text = models.TextField("reasons given with the response", blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    revised_target_date = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField("reason for revising the target date", blank=True)
+    is_priority = models.BooleanField("priority", default=False)
+    closed_at_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="closed_recommendations"
+    )
+    closure = models.CharField(
+        "how it closed", max_length=20, choices=Closure.choices, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Incremented on every edit through the application, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[partners])
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"], name="recommendation_number_unique_in_review"
+            ),
+            models.CheckConstraint(
+                condition=Q(closure="", closed_at_meeting__isnull=True)
+                | (~Q(closure="") & Q(closed_at_meeting__isnull=False)),
+                name="recommendation_closed_at_a_meeting",
+            ),
+        ]
+        permissions = [
+            ("import_tracker", "Can import tracker files"),
+            ("publish_appendix", "Can publish an appendix to a meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} — recommendation {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.number = self.number.strip()
+        self.sort_key = natural_sort_key(self.number)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:show_recommendation", args=[self.pk])
+
+    @property
+    def effective_target_date(self) -> datetime.date | None:
+        return self.revised_target_date or self.target_date
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.closure)
+
+    def status(self) -> Status:
+        """The current status: from the annotation when the queryset made one."""
+        if hasattr(self, "current_status"):
+            return Status(self.current_status)
+        newest = self.updates.order_by("-as_at", "-recorded_at", "-pk").first()
+        return Status(newest.status) if newest else Status.NOT_STARTED
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        target = self.effective_target_date
+        return (
+            not self.is_closed
+            and self.status() not in FINISHED_STATUSES
+            and target is not None
+            and target < today
+        )
+
+    @transaction.atomic
+    def record_progress(
+        self,
+        *,
+        author,
+        as_at: datetime.date,
+        status: str,
+        narrative: str,
+        revised_target_date: datetime.date | None = None,
+        revision_reason: str = "",
+    ) -> "ProgressUpdate":
+        """Append a progress update; a Slipped one may revise the target date in the same step."""
+        update = ProgressUpdate.objects.create(
+            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
+        )
+        if revised_target_date is not None:
+            self.revised_target_date = revised_target_date
+            self.revision_reason = revision_reason
+            self.version += 1
+            self._history_user = author
+            self.save(update_fields=["revised_target_date", "revision_reason", "version"])
+        return update
+
+    @transaction.atomic
+    def close(self, *, meeting: Meeting, how: str, user) -> None:
+        """Record the committee's sign-off: only a meeting closes a recommendation."""
+        self.closed_at_meeting = meeting
+        self.closure = how
+        self.version += 1
+        self._history_user = user
+        self.save(update_fields=["closed_at_meeting", "closure", "version"])
+
+
+class AppendOnlyError(Exception):
+    """Progress updates are append-only: a correction is a new update, never an edit."""
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Progress updates cannot be changed; record a new update instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Progress updates cannot be deleted; record a new update instead.")
+
+
+class ProgressUpdate(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="updates"
+    )
+    as_at = models.DateField("date", help_text="The date this update speaks for.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    narrative = models.TextField("progress update")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_at", "-recorded_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recommendation", "-as_at", "-recorded_at"], name="update_newest_first"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} as at {self.as_at:%-d %B %Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Progress updates cannot be changed; record a new update instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Progress updates cannot be deleted; record a new update instead.")
+
+    @property
+    def status_choice(self) -> Status:
+        return Status(self.status)

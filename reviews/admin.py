@@ -1,0 +1,84 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "get_full_name", "email", "organisation", "is_active", "is_staff"]
+    list_filter = [*DjangoUserAdmin.list_filter, "organisation"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Organisation", {"fields": ["organisation"]}),
+    ]
+    add_fieldsets = [
+        *DjangoUserAdmin.add_fieldsets,
+        ("Organisation", {"fields": ["organisation"]}),
+    ]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "chair", "vice_chair"]
+    search_fields = ["name", "chair", "vice_chair"]
+
+
+class WorkProgrammeItemInline(admin.TabularInline):
+    model = WorkProgrammeItem
+    extra = 0
+    fields = ["kind", "title", "review"]
+    autocomplete_fields = ["review"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "committee"]
+    list_filter = ["committee"]
+    list_select_related = ["committee"]
+    search_fields = ["committee__name"]
+    date_hierarchy = "date"
+    inlines = [WorkProgrammeItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        # A work programme item added on a meeting belongs to that meeting's committee.
+        for item in formset.save(commit=False):
+            item.committee = form.instance.committee
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "committee",
+        "municipal_year",
+        "status",
+        "report_to_executive_date",
+        "response_due_date",
+    ]
+    list_filter = ["status", "committee", "municipal_year"]
+    list_select_related = ["committee"]
+    search_fields = ["title", "chaired_by"]
+    exclude = ["version"]
+
+
+@admin.register(WorkProgrammeItem)
+class WorkProgrammeItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "committee", "meeting", "review"]
+    list_filter = ["kind", "committee"]
+    list_select_related = ["committee", "meeting__committee", "review"]
+    search_fields = ["title", "review__title"]
+    autocomplete_fields = ["review", "meeting"]

@@ -1,0 +1,196 @@
+"""The committee world: organisations, committees, meetings, reviews and the work programme.
+
+Nothing here knows about recommendations; the recommendations app builds on these.
+"""
+
+import calendar
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+RESPONSE_PERIOD_MONTHS = 2  # Local Government Act 2000, s.9FE
+
+
+def latest_report_date_with_response_overdue(today: datetime.date) -> datetime.date:
+    """The last report-to-executive date whose response due date is before `today`.
+
+    Due dates are monotonic in the report date, so "due before today" is exactly "reported on or
+    before this date": a database can filter on it without computing month arithmetic itself.
+    """
+    candidate = add_months(today, -RESPONSE_PERIOD_MONTHS)
+    while add_months(candidate, RESPONSE_PERIOD_MONTHS) >= today:
+        candidate -= datetime.timedelta(days=1)
+    return candidate
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COUNCIL_SERVICE = "council_service", "Council service"
+        PARTNERSHIP = "partnership", "Partnership"
+        POLICE = "police", "Police"
+        EDUCATION = "education", "Education"
+        VOLUNTARY = "voluntary", "Voluntary"
+        NATIONAL_AGENCY = "national_agency", "National agency"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. An officer belongs to at most one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    chair = models.CharField(max_length=200, blank=True)
+    vice_chair = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date):
+        return self.filter(date__gte=today).order_by("date")
+
+    def past(self, today: datetime.date):
+        return self.filter(date__lt=today).order_by("-date")
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} — {self.date:%-d %B %Y}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def response_overdue(self, today: datetime.date):
+        """Reviews still awaiting the executive's response after the two months the law allows."""
+        return self.filter(
+            status=Review.Status.AWAITING_RESPONSE,
+            report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+        )
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+        MONITORING = "monitoring", "Monitoring"
+        CLOSED = "closed", "Closed"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reviews")
+    title = models.CharField(max_length=300, unique=True)
+    chaired_by = models.CharField("chaired by", max_length=200, blank=True)
+    municipal_year = models.CharField(
+        max_length=7, blank=True, help_text="The municipal year of the review, for example 2017/18."
+    )
+    report_to_executive_date = models.DateField(
+        "report to executive", null=True, blank=True, help_text="When the review's report went to cabinet."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    # Incremented on every edit through the application, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-report_to_executive_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:show_review", args=[self.pk])
+
+    @property
+    def response_due_date(self) -> datetime.date | None:
+        if self.report_to_executive_date is None:
+            return None
+        return add_months(self.report_to_executive_date, RESPONSE_PERIOD_MONTHS)
+
+    def is_response_overdue(self, today: datetime.date) -> bool:
+        due = self.response_due_date
+        return self.status == self.Status.AWAITING_RESPONSE and due is not None and due < today
+
+
+class WorkProgrammeItem(models.Model):
+    """Something a committee has put on a meeting's agenda, such as a progress report on a review."""
+
+    class Kind(models.TextChoices):
+        PROGRESS_REPORT = "progress_report", "Progress report"
+        OTHER = "other", "Other item"
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="work_programme_items"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_programme_items",
+        help_text="Leave blank while the item is not yet scheduled for a meeting.",
+    )
+    review = models.ForeignKey(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_programme_items",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS_REPORT)
+    title = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
