@@ -29,11 +29,24 @@ class ReadOnlyProgressUpdateInline(admin.TabularInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "lead_organisation", "response", "target_date", "is_priority", "closure"]
+    list_display = [
+        "__str__",
+        "lead_organisation",
+        "response",
+        "target_date",
+        "is_priority",
+        "closure",
+    ]
     list_filter = ["response", "is_priority", "closure", "review__committee", "lead_organisation"]
     list_select_related = ["review", "lead_organisation"]
     search_fields = ["number", "text", "review__title"]
-    autocomplete_fields = ["review", "lead_organisation", "lead_officer", "partners", "closed_at_meeting"]
+    autocomplete_fields = [
+        "review",
+        "lead_organisation",
+        "lead_officer",
+        "partners",
+        "closed_at_meeting",
+    ]
     exclude = ["version"]
     inlines = [ReadOnlyProgressUpdateInline]
     history_list_display = ["response", "target_date", "revised_target_date"]

@@ -240,7 +240,9 @@ class DemoLoader:
         if obj is None:
             obj = model(**lookup, **values)
         else:
-            differing = {name: value for name, value in values.items() if getattr(obj, name) != value}
+            differing = {
+                name: value for name, value in values.items() if getattr(obj, name) != value
+            }
             if not differing:
                 return obj
             for name, value in differing.items():
@@ -364,10 +366,15 @@ def load_demo() -> DemoLoader:
         )
         partners = {organisations[name] for name in item.partners}
         if set(recommendation.partners.all()) != partners:
-            # Dated with the recommendation when it was created in this run, else now.
+            # Just after the recommendation when it was created in this run, else now: history
+            # rows of one record must never share a moment, or "as of" cannot pick one.
             recommendation._history_user = clerk
-            if not hasattr(recommendation, "_history_date"):
-                recommendation._history_date = timezone.now()
+            created_in_this_run = getattr(recommendation, "_history_date", None)
+            recommendation._history_date = (
+                created_in_this_run + datetime.timedelta(seconds=1)
+                if created_in_this_run
+                else timezone.now()
+            )
             recommendation.partners.set(partners)
         if item.revised_target_date:
             recommendation = loader.ensure(

@@ -113,9 +113,7 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
     def led_or_supported_by(self, organisation: Organisation):
-        return self.filter(
-            Q(lead_organisation=organisation) | Q(partners=organisation)
-        ).distinct()
+        return self.filter(Q(lead_organisation=organisation) | Q(partners=organisation)).distinct()
 
 
 class Recommendation(models.Model):
@@ -151,11 +149,13 @@ class Recommendation(models.Model):
     revision_reason = models.TextField("reason for revising the target date", blank=True)
     is_priority = models.BooleanField("priority", default=False)
     closed_at_meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="closed_recommendations"
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_recommendations",
     )
-    closure = models.CharField(
-        "how it closed", max_length=20, choices=Closure.choices, blank=True
-    )
+    closure = models.CharField("how it closed", max_length=20, choices=Closure.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Incremented on every edit through the application, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1)
@@ -289,7 +289,9 @@ class ProgressUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnlyError("Progress updates cannot be changed; record a new update instead.")
+            raise AppendOnlyError(
+                "Progress updates cannot be changed; record a new update instead."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

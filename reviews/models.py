@@ -16,7 +16,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` calendar months later, clamped to the month's last day."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 RESPONSE_PERIOD_MONTHS = 2  # Local Government Act 2000, s.9FE
@@ -101,7 +103,9 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_day")
+            models.UniqueConstraint(
+                fields=["committee", "date"], name="one_meeting_per_committee_day"
+            )
         ]
 
     def __str__(self) -> str:
@@ -131,7 +135,10 @@ class Review(models.Model):
         max_length=7, blank=True, help_text="The municipal year of the review, for example 2017/18."
     )
     report_to_executive_date = models.DateField(
-        "report to executive", null=True, blank=True, help_text="When the review's report went to cabinet."
+        "report to executive",
+        null=True,
+        blank=True,
+        help_text="When the review's report went to cabinet.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     # Incremented on every edit through the application, so a stale form cannot overwrite.

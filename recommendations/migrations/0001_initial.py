@@ -6,86 +6,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalRecommendation',
+            name="HistoricalRecommendation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(help_text='As the review wrote it, for example "3" or "R12".', max_length=20)),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('response', models.CharField(choices=[('awaiting', 'Awaiting response'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('not_accepted', 'Not accepted'), ('noted', 'Noted')], default='awaiting', max_length=20, verbose_name='executive response')),
-                ('response_text', models.TextField(blank=True, verbose_name='reasons given with the response')),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('revised_target_date', models.DateField(blank=True, null=True)),
-                ('revision_reason', models.TextField(blank=True, verbose_name='reason for revising the target date')),
-                ('is_priority', models.BooleanField(default=False, verbose_name='priority')),
-                ('closure', models.CharField(blank=True, choices=[('implemented', 'Implemented'), ('not_implemented', 'Not implemented'), ('no_longer_applicable', 'No longer applicable')], max_length=20, verbose_name='how it closed')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text='As the review wrote it, for example "3" or "R12".', max_length=20
+                    ),
+                ),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting response"),
+                            ("accepted", "Accepted"),
+                            ("partially_accepted", "Partially accepted"),
+                            ("not_accepted", "Not accepted"),
+                            ("noted", "Noted"),
+                        ],
+                        default="awaiting",
+                        max_length=20,
+                        verbose_name="executive response",
+                    ),
+                ),
+                (
+                    "response_text",
+                    models.TextField(blank=True, verbose_name="reasons given with the response"),
+                ),
+                ("target_date", models.DateField(blank=True, null=True)),
+                ("revised_target_date", models.DateField(blank=True, null=True)),
+                (
+                    "revision_reason",
+                    models.TextField(
+                        blank=True, verbose_name="reason for revising the target date"
+                    ),
+                ),
+                ("is_priority", models.BooleanField(default=False, verbose_name="priority")),
+                (
+                    "closure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("implemented", "Implemented"),
+                            ("not_implemented", "Not implemented"),
+                            ("no_longer_applicable", "No longer applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name="how it closed",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical recommendation',
-                'verbose_name_plural': 'historical recommendations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical recommendation",
+                "verbose_name_plural": "historical recommendations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRecommendation_partners',
+            name="HistoricalRecommendation_partners",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalRecommendation_partners',
+                "verbose_name": "HistoricalRecommendation_partners",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_at', models.DateField(help_text='The date this update speaks for.', verbose_name='date')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('on_track', 'On track'), ('slipped', 'Slipped'), ('not_achieved', 'Not achieved'), ('achieved', 'Achieved'), ('no_longer_applicable', 'No longer applicable')], max_length=20)),
-                ('narrative', models.TextField(verbose_name='progress update')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "as_at",
+                    models.DateField(
+                        help_text="The date this update speaks for.", verbose_name="date"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("slipped", "Slipped"),
+                            ("not_achieved", "Not achieved"),
+                            ("achieved", "Achieved"),
+                            ("no_longer_applicable", "No longer applicable"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="progress update")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'ordering': ['-as_at', '-recorded_at', '-pk'],
+                "ordering": ["-as_at", "-recorded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='As the review wrote it, for example "3" or "R12".', max_length=20)),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('response', models.CharField(choices=[('awaiting', 'Awaiting response'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('not_accepted', 'Not accepted'), ('noted', 'Noted')], default='awaiting', max_length=20, verbose_name='executive response')),
-                ('response_text', models.TextField(blank=True, verbose_name='reasons given with the response')),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('revised_target_date', models.DateField(blank=True, null=True)),
-                ('revision_reason', models.TextField(blank=True, verbose_name='reason for revising the target date')),
-                ('is_priority', models.BooleanField(default=False, verbose_name='priority')),
-                ('closure', models.CharField(blank=True, choices=[('implemented', 'Implemented'), ('not_implemented', 'Not implemented'), ('no_longer_applicable', 'No longer applicable')], max_length=20, verbose_name='how it closed')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text='As the review wrote it, for example "3" or "R12".', max_length=20
+                    ),
+                ),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting response"),
+                            ("accepted", "Accepted"),
+                            ("partially_accepted", "Partially accepted"),
+                            ("not_accepted", "Not accepted"),
+                            ("noted", "Noted"),
+                        ],
+                        default="awaiting",
+                        max_length=20,
+                        verbose_name="executive response",
+                    ),
+                ),
+                (
+                    "response_text",
+                    models.TextField(blank=True, verbose_name="reasons given with the response"),
+                ),
+                ("target_date", models.DateField(blank=True, null=True)),
+                ("revised_target_date", models.DateField(blank=True, null=True)),
+                (
+                    "revision_reason",
+                    models.TextField(
+                        blank=True, verbose_name="reason for revising the target date"
+                    ),
+                ),
+                ("is_priority", models.BooleanField(default=False, verbose_name="priority")),
+                (
+                    "closure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("implemented", "Implemented"),
+                            ("not_implemented", "Not implemented"),
+                            ("no_longer_applicable", "No longer applicable"),
+                        ],
+                        max_length=20,
+                        verbose_name="how it closed",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'ordering': ['review', 'sort_key'],
-                'permissions': [('import_tracker', 'Can import tracker files'), ('publish_appendix', 'Can publish an appendix to a meeting')],
+                "ordering": ["review", "sort_key"],
+                "permissions": [
+                    ("import_tracker", "Can import tracker files"),
+                    ("publish_appendix", "Can publish an appendix to a meeting"),
+                ],
             },
         ),
     ]

@@ -6,101 +6,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('recommendations', '0001_initial'),
-        ('reviews', '0001_initial'),
+        ("recommendations", "0001_initial"),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='closed_at_meeting',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.meeting'),
+            model_name="historicalrecommendation",
+            name="closed_at_meeting",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="reviews.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalrecommendation",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='lead_officer',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalrecommendation",
+            name="lead_officer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='lead_organisation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.organisation'),
+            model_name="historicalrecommendation",
+            name="lead_organisation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="reviews.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='review',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.review'),
+            model_name="historicalrecommendation",
+            name="review",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="reviews.review",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation_partners',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='recommendations.historicalrecommendation'),
+            model_name="historicalrecommendation_partners",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="recommendations.historicalrecommendation",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation_partners',
-            name='organisation',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.organisation'),
+            model_name="historicalrecommendation_partners",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="reviews.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to=settings.AUTH_USER_MODEL),
+            model_name="progressupdate",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress_updates",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='closed_at_meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='closed_recommendations', to='reviews.meeting'),
+            model_name="recommendation",
+            name="closed_at_meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="closed_recommendations",
+                to="reviews.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='lead_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_recommendations', to=settings.AUTH_USER_MODEL),
+            model_name="recommendation",
+            name="lead_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_recommendations",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='lead_organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_recommendations', to='reviews.organisation'),
+            model_name="recommendation",
+            name="lead_organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="led_recommendations",
+                to="reviews.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='partners',
-            field=models.ManyToManyField(blank=True, related_name='supported_recommendations', to='reviews.organisation'),
+            model_name="recommendation",
+            name="partners",
+            field=models.ManyToManyField(
+                blank=True, related_name="supported_recommendations", to="reviews.organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='reviews.review'),
+            model_name="recommendation",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recommendations",
+                to="reviews.review",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='recommendation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='recommendations.recommendation'),
+            model_name="progressupdate",
+            name="recommendation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="updates",
+                to="recommendations.recommendation",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation_partners',
-            name='recommendation',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='recommendations.recommendation'),
+            model_name="historicalrecommendation_partners",
+            name="recommendation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="recommendations.recommendation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('review', 'number'), name='recommendation_number_unique_in_review'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(
+                fields=("review", "number"), name="recommendation_number_unique_in_review"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at_meeting__isnull', True), ('closure', '')), models.Q(models.Q(('closure', ''), _negated=True), ('closed_at_meeting__isnull', False)), _connector='OR'), name='recommendation_closed_at_a_meeting'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at_meeting__isnull", True), ("closure", "")),
+                    models.Q(
+                        models.Q(("closure", ""), _negated=True),
+                        ("closed_at_meeting__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="recommendation_closed_at_a_meeting",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['recommendation', '-as_at', '-recorded_at'], name='update_newest_first'),
+            model_name="progressupdate",
+            index=models.Index(
+                fields=["recommendation", "-as_at", "-recorded_at"], name="update_newest_first"
+            ),
         ),
     ]

@@ -1,0 +1,69 @@
+import pytest
+
+from tests.factories import make_organisation, make_user
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests read static files from the source folders; the manifest is a deployment concern.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test server speaks plain HTTP; deployment keeps these on (see test_settings.py).
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def lead_organisation(db):
+    return make_organisation("Transformation and Partnerships", kind="council_service")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return make_organisation("Durham Constabulary", kind="police")
+
+
+@pytest.fixture
+def councillor(db):
+    """Reads everything; changes nothing."""
+    return make_user("councillor", role="Councillor", first_name="Carol", last_name="Councillor")
+
+
+@pytest.fixture
+def officer(lead_organisation):
+    """Adds progress updates to recommendations their organisation leads or supports."""
+    return make_user(
+        "officer",
+        role="Officer",
+        organisation=lead_organisation,
+        first_name="Olu",
+        last_name="Officer",
+    )
+
+
+@pytest.fixture
+def outsider_officer(other_organisation):
+    """An officer of another organisation: may update none of the lead organisation's work."""
+    return make_user(
+        "outsider",
+        role="Officer",
+        organisation=other_organisation,
+        first_name="Oz",
+        last_name="Outsider",
+    )
+
+
+@pytest.fixture
+def clerk(db):
+    """The scrutiny officer: edits reviews and recommendations, imports, publishes, updates any."""
+    return make_user("clerk", role="Scrutiny officer", first_name="Cleo", last_name="Clerk")
+
+
+@pytest.fixture
+def administrator(db):
+    """A superuser: everything, including the admin's users and reference data."""
+    return make_user("administrator", is_staff=True, is_superuser=True)

@@ -1,0 +1,82 @@
+"""Plain helpers that make the records tests need, with sensible defaults."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from recommendations.choices import Status
+from recommendations.models import ProgressUpdate, Recommendation
+from reviews.models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
+
+_sequence = itertools.count(1)
+
+
+def make_organisation(name: str | None = None, **fields) -> Organisation:
+    return Organisation.objects.create(name=name or f"Organisation {next(_sequence)}", **fields)
+
+
+def make_user(username: str | None = None, *, role: str | None = None, **fields) -> User:
+    user = User.objects.create_user(
+        username=username or f"user{next(_sequence)}", password="password", **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_committee(name: str | None = None, **fields) -> Committee:
+    return Committee.objects.create(name=name or f"Committee {next(_sequence)}", **fields)
+
+
+def make_review(
+    title: str | None = None, *, committee: Committee | None = None, **fields
+) -> Review:
+    return Review.objects.create(
+        title=title or f"Review {next(_sequence)}",
+        committee=committee or make_committee(),
+        **fields,
+    )
+
+
+def make_meeting(*, committee: Committee, date: datetime.date) -> Meeting:
+    return Meeting.objects.create(committee=committee, date=date)
+
+
+def make_progress_report_item(*, review: Review, meeting: Meeting | None) -> WorkProgrammeItem:
+    return WorkProgrammeItem.objects.create(
+        committee=review.committee,
+        meeting=meeting,
+        review=review,
+        kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
+        title=f"Progress report on {review.title}",
+    )
+
+
+def make_recommendation(
+    number: str | None = None, *, review: Review | None = None, **fields
+) -> Recommendation:
+    fields.setdefault("text", "That the council does something useful.")
+    return Recommendation.objects.create(
+        review=review or make_review(), number=number or str(next(_sequence)), **fields
+    )
+
+
+def make_update(
+    recommendation: Recommendation,
+    *,
+    as_at: datetime.date,
+    status: str = Status.ON_TRACK,
+    author: User | None = None,
+    recorded_at: datetime.datetime | None = None,
+    narrative: str = "Work continues.",
+) -> ProgressUpdate:
+    return ProgressUpdate.objects.create(
+        recommendation=recommendation,
+        as_at=as_at,
+        status=status,
+        narrative=narrative,
+        author=author or make_user(),
+        recorded_at=recorded_at or timezone.now(),
+    )

@@ -1,0 +1,81 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3y-" + "a9Zq7Lm2Xw8Rt5Yp1Nb4Vc6Hj0Gf3Ds2Ke7Wu9Io5Pl8Mn1Bv4Cx6Za",
+    "DJANGO_ALLOWED_HOSTS": "scrutiny.example.gov.uk",
+}
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_development_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_a_misspelt_boolean_is_refused_rather_than_guessed():
+    result = run_manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def show(expression: str, **env: str) -> str:
+    result = run_manage(
+        "shell", "-v", "0", "-c", f"from django.conf import settings; print({expression})", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_database_url_it_uses_a_sqlite_file_in_wal_mode_with_immediate_transactions():
+    options = show("settings.DATABASES['default']['OPTIONS']", DATABASE_URL="")
+    assert "'transaction_mode': 'IMMEDIATE'" in options
+    assert "journal_mode=WAL" in options
+    assert "'timeout': 20" in options
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/scrutiny", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/other.sqlite3", "django.db.backends.sqlite3"),
+    ],
+)
+def test_database_url_chooses_the_database(url, engine):
+    assert show("settings.DATABASES['default']['ENGINE']", DATABASE_URL=url) == engine
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_content_security_policy_without_inline_script(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
