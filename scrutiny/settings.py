@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "simple_history",
     "axes",
     "reviews",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "scrutiny.urls"
+FORM_RENDERER = "scrutiny.forms.GovUKFormRenderer"
 WSGI_APPLICATION = "scrutiny.wsgi.application"
 
 TEMPLATES = [

@@ -1,12 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from scrutiny.forms import SignInForm
 
 admin.site.site_header = "Scrutiny recommendations tracker: administration"
 admin.site.site_title = "Scrutiny tracker admin"
 
 urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("reviews.urls")),
+    path("", include("recommendations.urls")),
 ]

@@ -1,10 +1,12 @@
 import pytest
+from django.conf import settings
 
 from tests.factories import make_organisation, make_user
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Set once for the session, before the live server (browser tests) builds its middleware."""
     # Tests read static files from the source folders; the manifest is a deployment concern.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -13,6 +15,7 @@ def _plain_static_storage(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test server speaks plain HTTP; deployment keeps these on (see test_settings.py).
     settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
 

@@ -1,0 +1,36 @@
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from reviews.models import Review
+
+from .choices import Status
+from .models import Recommendation
+
+
+def home(request):
+    return redirect("recommendations:list_reviews")
+
+
+def list_reviews(request):
+    today = timezone.localdate()
+    counts = (
+        Recommendation.objects.with_current_status()
+        .values("review", "current_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_review: dict[int, dict[str, int]] = {}
+    for row in counts:
+        by_review.setdefault(row["review"], {})[row["current_status"]] = row["n"]
+    reviews = list(Review.objects.select_related("committee").order_by("committee__name", "title"))
+    for review in reviews:
+        found = by_review.get(review.pk, {})
+        review.status_counts = [
+            (Status(code), found[code]) for code in Status.values if code in found
+        ]
+        review.recommendation_count = sum(found.values())
+        review.response_overdue = review.is_response_overdue(today)
+    return render(
+        request, "recommendations/list_reviews.html", {"reviews": reviews, "today": today}
+    )

@@ -1,0 +1,96 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live test server, with axe-core.
+
+Where Chromium is missing they skip with a message, except when REQUIRE_BROWSER_TESTS is set
+(CI sets it), where a missing browser fails the run.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_URL = "/static/build/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+DEMO_PASSWORD = "scrutiny-demo"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run the browser tests"
+        if os.environ.get("REQUIRE_BROWSER_TESTS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback):
+    call_command("load_demo", "--with-demo-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def page(page, live_server):
+    """A page that fails the test on any Content Security Policy violation or script error."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.base_url = live_server.url
+    yield page
+    assert not problems, problems
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{page.base_url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) on the page; fail on any violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_URL)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "help": v["help"],
+            "nodes": [node["target"] for node in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    assert not violations, f"axe found on {page.url}:\n{json.dumps(violations, indent=2)}"
