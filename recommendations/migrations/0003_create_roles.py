@@ -44,7 +44,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign_role_permissions(apps)
 
+
+def assign_role_permissions(apps):
+    """Create the groups and give each its permissions; tests call this after a flush."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLES.items():

@@ -4,11 +4,13 @@ Where Chromium is missing they skip with a message, except when REQUIRE_BROWSER_
 (CI sets it), where a missing browser fails the run.
 """
 
+import importlib
 import json
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +25,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # The live server needs committed data, so these tests are transactional.
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +52,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
+def roles(transactional_db):
+    """The role groups, which a transactional test's flush removes along with the migrations' data."""
+    migration = importlib.import_module("recommendations.migrations.0003_create_roles")
+    migration.assign_role_permissions(django_apps)
+
+
+@pytest.fixture
+def demo(roles):
     call_command("load_demo", "--with-demo-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
