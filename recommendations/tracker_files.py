@@ -528,11 +528,13 @@ class Plan:
         )
         changed, unchanged = self.changed_recommendations, self.unchanged_recommendations
         if dry_run:
-            return (
-                f"Dry run, nothing changed. Would create {created}; would update {changed:,}; "
-                f"unchanged {unchanged:,}"
-            )
+            return f"Would create {created}; would update {changed:,}; unchanged {unchanged:,}"
         return f"Created {created}; updated {changed:,}; unchanged {unchanged:,}"
+
+    @property
+    def planned_summary(self) -> str:
+        """The summary of a plan not yet applied ("Would create …")."""
+        return self.summary(dry_run=True)
 
     def fingerprint(self) -> str:
         """A digest of everything the plan would do, to tell whether two plans are the same."""

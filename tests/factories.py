@@ -80,3 +80,49 @@ def make_update(
         author=author or make_user(),
         recorded_at=recorded_at or timezone.now(),
     )
+
+
+# Tracker files (CSV) for import tests.
+TRACKER_COLUMNS = [
+    "review",
+    "committee",
+    "number",
+    "recommendation",
+    "lead",
+    "partners",
+    "response",
+    "response_text",
+    "target_date",
+    "revised_target_date",
+    "revision_reason",
+    "update_date",
+    "update_status",
+    "update_text",
+]
+
+
+def tracker_row(**cells) -> dict:
+    """One row of a tracker file: a recommendation of the potholes review unless told otherwise."""
+    row = dict.fromkeys(TRACKER_COLUMNS, "")
+    row.update(
+        review="Review of potholes",
+        committee="Economy and Enterprise Overview and Scrutiny Committee",
+        number="1",
+        recommendation="That the council fills the potholes within a week of their report.",
+    )
+    row.update(cells)
+    return row
+
+
+def tracker_csv(*rows: dict, columns: list[str] | None = None, bom: bool = False) -> bytes:
+    """A CSV tracker file of `rows` (dicts of column -> text) with the given header."""
+    import csv
+    import io
+
+    columns = columns or TRACKER_COLUMNS
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in columns])
+    return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from recommendations.tracker_files import MAX_BYTES, TrackerFileError, import_tracker
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a tracker spreadsheet (.csv or .xlsx, the format of DOMAIN.md's 'Tracker files'). "
+        "The whole file is imported or, when any row has a problem, nothing is; every problem is "
+        "printed with its row and column. Importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The .csv or .xlsx file to import.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what the import would do, and change nothing.",
+        )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who the changes are recorded against in the audit history (and the author of "
+            "new progress updates). Required unless --dry-run.",
+        )
+
+    def handle(self, *args, path: str, dry_run: bool, user: str | None, **options):
+        importer = self.get_user(user, dry_run=dry_run)
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"There is no file at {path}")
+        if file.stat().st_size > MAX_BYTES:
+            raise CommandError(
+                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
+            )
+        try:
+            plan = import_tracker(file.read_bytes(), file.name, user=importer, dry_run=dry_run)
+        except TrackerFileError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"Nothing was imported: the file has {len(error.problems)} "
+                f"problem{'s' if len(error.problems) != 1 else ''}."
+            ) from None
+        except IntegrityError:
+            raise CommandError(
+                "Nothing was imported: someone else changed the same records while the file was "
+                "being imported. Run the command again."
+            ) from None
+        if dry_run:
+            self.stdout.write(f"Dry run, nothing changed: {plan.summary(dry_run=True)}")
+        else:
+            self.stdout.write(plan.summary())
+
+    def get_user(self, username: str | None, *, dry_run: bool):
+        User = get_user_model()
+        if username is None:
+            if dry_run:
+                return None
+            raise CommandError(
+                "Say who is importing with --user USERNAME: the changes are recorded against them."
+            )
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"There is no user called '{username}'") from None
