@@ -31,6 +31,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -73,6 +74,10 @@ MAX_LENGTHS = {
     "lead": Organisation._meta.get_field("name").max_length,
     "partners": Organisation._meta.get_field("name").max_length,
 }
+
+# Trackers repeat the same few words thousands of times: read each once.
+_parse_status = lru_cache(maxsize=512)(parse_status)
+_parse_response = lru_cache(maxsize=512)(parse_response)
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -622,7 +627,7 @@ def _check_rows(table: RawTable):
                         f"'{name[:40]}…' is longer than {MAX_LENGTHS['partners']} characters",
                     )
         if values.get("response"):
-            response = parse_response(values["response"])
+            response = _parse_response(values["response"])
             if response is None:
                 problem(
                     "response",
@@ -696,7 +701,7 @@ def _check_update(values: dict, bad_dates: set, problem) -> UpdateSpec | None:
     narrative = values.get("update_text", "")
     status = None
     if status_text:
-        status = parse_status(status_text)
+        status = _parse_status(status_text)
         if status is None:
             problem("update_status", f"'{status_text}' is not a known status")
     if as_at is None and "update_date" not in bad_dates:
