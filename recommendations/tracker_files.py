@@ -45,6 +45,9 @@ from .models import ProgressUpdate, Recommendation, natural_sort_key
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# An XLSX file is a zip: a small file can unpack to a great deal. A 20,000-row tracker of long
+# narratives unpacks to well under this.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 COLUMNS = [
     "review",
@@ -64,7 +67,6 @@ COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["review", "number"]
 DATE_COLUMNS = {"target_date", "revised_target_date", "update_date"}
-UPDATE_COLUMNS = ("update_date", "update_status", "update_text")
 
 # Most characters a name may have, from the models.
 MAX_LENGTHS = {
@@ -361,6 +363,20 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
     )
     if not data.startswith(b"PK\x03\x04"):
         raise TrackerFileError([not_xlsx])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise TrackerFileError([not_xlsx]) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TrackerFileError(
+            [
+                Problem(
+                    f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+                    "split it into smaller files, or save it as CSV UTF-8"
+                )
+            ]
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -161,14 +161,13 @@ def _problems_on_form(form, error: TrackerFileError) -> list:
     if len(problems) == 1 and problems[0].row is None:
         form.add_error("file", str(problems[0]))
         return []
-    else:
-        count = len(problems)
-        form.add_error(
-            "file",
-            f"The file has {count} problem{'s' if count != 1 else ''}, listed below. Fix "
-            f"{'them' if count != 1 else 'it'} and upload the file again",
-        )
-        return problems
+    count = len(problems)
+    form.add_error(
+        "file",
+        f"The file has {count} problem{'s' if count != 1 else ''}, listed below. Fix "
+        f"{'them' if count != 1 else 'it'} and upload the file again",
+    )
+    return problems
 
 
 @require_http_methods(["GET", "POST"])

@@ -640,6 +640,17 @@ def test_a_file_that_is_not_really_xlsx_is_refused():
     assert problems_of(buffer.getvalue(), "tracker.xlsx") == expected
 
 
+def test_an_xlsx_file_that_unpacks_to_too_much_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (tracker_files.MAX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < MAX_BYTES
+    assert problems_of(buffer.getvalue(), "tracker.xlsx") == [
+        "The workbook unpacks to more than 200 MB: split it into smaller files, or save it as "
+        "CSV UTF-8"
+    ]
+
+
 def test_a_file_of_another_kind_is_refused():
     assert problems_of(b"review,number\n", "tracker.txt") == [
         "The file must be a CSV (.csv) or Excel (.xlsx) file"
