@@ -683,3 +683,9 @@ def test_a_dry_run_writes_nothing(importer):
         "Would create 1 review, 1 recommendation, 0 progress updates; would update 0; unchanged 0"
     )
     assert row_counts() == before
+
+
+def test_characters_a_workbook_cannot_hold_are_left_out_of_the_xlsx_export():
+    make_recommendation("1", review=make_review(), text="Pasted from a letter\x0b with a tab stop.")
+    values = xlsx_values(write_xlsx(Recommendation.objects.all()))
+    assert values[1][3] == "Pasted from a letter with a tab stop."

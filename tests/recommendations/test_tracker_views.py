@@ -318,3 +318,17 @@ def test_downloads_need_sign_in_and_a_real_review(client, councillor):
     client.force_login(councillor)
     assert client.get("/reviews/999/tracker.csv").status_code == 404
     assert client.get("/reviews/999/tracker.xlsx").status_code == 404
+
+
+def test_a_kept_file_that_no_longer_fits_the_register_shows_its_problems(clerk_client):
+    review = make_review("Review of potholes")
+    file = SimpleUploadedFile(
+        "tracker.csv",
+        tracker_csv(tracker_row(), columns=["review", "number", "recommendation"]),
+    )
+    token = token_of(upload(clerk_client, file))
+    review.delete()  # the file names no committee, so now it cannot create the review
+    page = clerk_client.get(f"/trackers/import/{token}/").content.decode()
+    assert "is a new review, so it needs its committee" in page
+    assert "The file has 1 problem, listed below. Fix it and upload the file again" in page
+    assert clerk_client.get(f"/trackers/import/{token}/")["Location"] == UPLOAD
