@@ -76,7 +76,7 @@ def _require_import(request) -> None:
 
 def _upload_dir() -> Path:
     folder = Path(
-        getattr(settings, "TRACKER_UPLOAD_DIR", None)
+        settings.TRACKER_UPLOAD_DIR
         or Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -38,6 +38,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-development-ke
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Uploaded tracker files wait here between preview and confirm; share it between app servers.
+TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or None
+
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
 
