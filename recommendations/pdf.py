@@ -13,14 +13,16 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
-# WeasyPrint logs every step of every render at INFO; only its warnings are worth keeping.
+# WeasyPrint logs every step of every render (and of its own start-up) at INFO; only its
+# warnings are worth keeping. Set before it is imported.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+import weasyprint  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # Any absolute URL under this origin is resolved against the static files; nothing else is fetched.
 BASE_URL = "https://appendix.invalid/"
