@@ -179,7 +179,11 @@ def build_appendix(
     committee_then = _single_as_at_by_id(Committee, committee_id, known_at)
     committee_name = committee_then.name if committee_then else review.committee.name
 
-    before = min(as_at, meeting.date) if meeting else as_at
+    meeting_date = None
+    if meeting is not None:
+        meeting_then = _single_as_at_by_id(Meeting, meeting.pk, known_at)
+        meeting_date = meeting_then.date if meeting_then else meeting.date
+    before = min(as_at, meeting_date) if meeting_date else as_at
     previous = previous_report_date(review, before, known_at)
 
     recommendations = list(
@@ -268,7 +272,7 @@ def build_appendix(
         counts[row.status] += 1
     heading = [committee_name]
     if meeting is not None:
-        heading.append(f"Meeting of {meeting.date:%-d %B %Y}")
+        heading.append(f"Meeting of {meeting_date:%-d %B %Y}")
     heading.append(f"Position as at {as_at:%-d %B %Y}")
     return Appendix(
         review_id=review.pk,
@@ -278,7 +282,7 @@ def build_appendix(
         as_at=as_at,
         known_at=known_at,
         meeting_id=meeting.pk if meeting else None,
-        meeting_date=meeting.date if meeting else None,
+        meeting_date=meeting_date,
         previous_report_date=previous,
         include_closed=include_closed,
         rows=tuple(rows),

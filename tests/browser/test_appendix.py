@@ -50,7 +50,7 @@ def test_a_councillor_sees_no_publish_button_and_the_meeting_page_is_accessible(
         f"{page.base_url}/reviews/{review.pk}/progress-report/"
         f"?as_at_day=21&as_at_month=1&as_at_year=2019&meeting={meeting.pk}&number=2"
     )
-    expect(page.get_by_text("For the meeting of 21 January 2019")).to_be_visible()
+    expect(page.get_by_role("link", name="meeting of 21 January 2019")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Publish"))).to_have_count(0)
     page.goto(f"{page.base_url}/meetings/{meeting.pk}/")
     expect(page.get_by_text("No appendix has been published to this meeting.")).to_be_visible()

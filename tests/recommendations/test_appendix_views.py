@@ -73,7 +73,10 @@ def test_it_shows_the_chosen_date_and_meeting(client, clerk, demo):
     response = client.get(page_url(review), choices(meeting, number="3"))
     html = response.content.decode()
     assert "Appendix 3: Progress against the recommendations" in html
-    assert "For the meeting of 21 January 2019" in html
+    assert (
+        f'For the <a class="govuk-link" href="/meetings/{meeting.pk}/">meeting of 21 January 2019</a>'
+        in html
+    )
     assert "Position as at 21 January 2019" in html
     assert "7 January 2019" in html
     assert "Publish to the meeting of 21 January 2019" in html
