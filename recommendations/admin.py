@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reviews.admin import ReviewAdmin
 from reviews.models import Review
 
-from .models import ProgressUpdate, Recommendation
+from .models import ProgressUpdate, PublishedAppendix, Recommendation
 
 
 class ReadOnlyProgressUpdateInline(admin.TabularInline):
@@ -100,3 +100,35 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PublishedAppendix)
+class PublishedAppendixAdmin(admin.ModelAdmin):
+    """Published appendices are frozen: listed and shown here, never added, changed or deleted."""
+
+    list_display = ["__str__", "meeting", "published_at", "published_by", "pdf_sha256"]
+    list_filter = ["review__committee"]
+    list_select_related = ["review", "meeting__committee", "published_by"]
+    search_fields = ["review__title", "pdf_sha256"]
+    fields = [
+        "review",
+        "meeting",
+        "as_at",
+        "known_at",
+        "number",
+        "include_closed",
+        "pdf_sha256",
+        "generator_version",
+        "published_by",
+        "published_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -300,3 +300,58 @@ class ProgressUpdate(models.Model):
     @property
     def status_choice(self) -> Status:
         return Status(self.status)
+
+
+class PublishedAppendixQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("A published appendix cannot be changed; publish a new one instead.")
+
+    def delete(self):
+        raise AppendOnlyError("A published appendix cannot be deleted; publish a new one instead.")
+
+
+class PublishedAppendix(models.Model):
+    """The frozen copy of an appendix that went to a meeting: never changed, never deleted.
+
+    `known_at` is the moment it was published (K): building the appendix again for its `as_at`
+    and `known_at` gives the same HTML. A mistake is corrected by publishing a new one.
+    """
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="published_appendices"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="published_appendices"
+    )
+    as_at = models.DateField("position as at")
+    known_at = models.DateTimeField("as known at")
+    number = models.PositiveSmallIntegerField("appendix number")
+    include_closed = models.BooleanField("includes closed recommendations", default=False)
+    html = models.TextField(editable=False)
+    pdf = models.BinaryField(editable=False)
+    pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64, editable=False)
+    generator_version = models.CharField(max_length=100, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="published_appendices"
+    )
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PublishedAppendixQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "published appendix"
+        verbose_name_plural = "published appendices"
+
+    def __str__(self) -> str:
+        return f"Appendix {self.number}: {self.review} as at {self.as_at:%-d %B %Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                "A published appendix cannot be changed; publish a new one instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A published appendix cannot be deleted; publish a new one instead.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracker_views, views
+from . import appendix_views, tracker_views, views
 
 app_name = "recommendations"
 
@@ -27,5 +27,33 @@ urlpatterns = [
         "reviews/<int:pk>/tracker.xlsx",
         tracker_views.download_review_tracker_xlsx,
         name="download_review_tracker_xlsx",
+    ),
+    path(
+        "reviews/<int:pk>/progress-report/",
+        appendix_views.show_progress_report,
+        name="show_progress_report",
+    ),
+    path(
+        "reviews/<int:pk>/progress-report/pdf/",
+        appendix_views.download_progress_report_pdf,
+        name="download_progress_report_pdf",
+    ),
+    path(
+        "reviews/<int:pk>/progress-report/publish/",
+        appendix_views.publish_progress_report,
+        name="publish_progress_report",
+    ),
+    path("meetings/<int:pk>/", appendix_views.show_meeting, name="show_meeting"),
+    path(
+        "published-appendices/<int:pk>/pdf/",
+        appendix_views.download_published_appendix,
+        {"file_format": "pdf"},
+        name="download_published_appendix_pdf",
+    ),
+    path(
+        "published-appendices/<int:pk>/html/",
+        appendix_views.download_published_appendix,
+        {"file_format": "html"},
+        name="download_published_appendix_html",
     ),
 ]

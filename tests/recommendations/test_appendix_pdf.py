@@ -1,0 +1,110 @@
+"""The appendix as a PDF: its text, its tags, escaped user text, and no network."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from recommendations.appendix import build_appendix, render_report_html
+from recommendations.choices import Status
+from recommendations.pdf import FetchRefused, StaticFilesFetcher, html_to_pdf
+from tests.factories import make_recommendation, make_review, make_update
+from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_pdf():
+    review, meeting = load_demo()
+    appendix = build_appendix(review, DEMO_MEETING, meeting=meeting)
+    return appendix, html_to_pdf(render_report_html(appendix))
+
+
+def test_the_pdf_text_has_every_number_status_and_update_date_of_the_demo(demo_pdf):
+    appendix, pdf = demo_pdf
+    text = pdf_text(pdf)
+    assert "Appendix 2: Progress against the recommendations of the Scrutiny Review of" in text
+    assert "Position as at 21 January 2019" in text
+    for row in appendix.rows:
+        # Each row starts with its number followed by its text, which all begin "That".
+        assert re.search(rf"(^|\n){re.escape(row.number)} That", text), row.number
+        assert row.status.label in text
+        for entry in row.narrative:
+            assert f"{entry.as_at:%-d %B %Y}" in text
+    for label in (Status.ON_TRACK.label, Status.SLIPPED.label, Status.ACHIEVED.label):
+        assert label in text
+    assert re.search(r"Page 1 of \d+", text)
+
+
+def test_the_pdf_is_tagged_with_a_title_and_language(demo_pdf):
+    appendix, pdf = demo_pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en-GB"
+    assert reader.metadata.title == appendix.title
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    page = reader.pages[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape
+
+
+def structure_elements(reader):
+    def walk(node):
+        node = node.get_object()
+        if hasattr(node, "keys"):
+            yield node
+            kids = node.get("/K")
+            if kids is not None:
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    yield from walk(kid)
+
+    yield from walk(reader.trailer["/Root"]["/StructTreeRoot"])
+
+
+def test_data_cells_are_tied_to_their_header_cells(demo_pdf):
+    _, pdf = demo_pdf
+    elements = list(structure_elements(PdfReader(io.BytesIO(pdf))))
+    header_ids = {str(e["/ID"]) for e in elements if e.get("/S") == "/TH" and "/ID" in e}
+    cells = [e for e in elements if e.get("/S") == "/TD"]
+    assert header_ids and cells
+    assert all(
+        {str(h) for h in cell["/A"]["/Headers"]} <= header_ids and cell["/A"]["/Headers"]
+        for cell in cells
+    )
+
+
+def test_html_and_script_in_user_text_is_printed_as_text():
+    review = make_review("Review of <i>markup</i>")
+    recommendation = make_recommendation(
+        "1", review=review, text='<script>document.write("owned")</script><b>Bold</b> claim'
+    )
+    make_update(
+        recommendation,
+        as_at=DEMO_MEETING,
+        narrative="<img src='http://example.org/x.png'> progress",
+    )
+    appendix = build_appendix(review, datetime.date.today())
+    # Lines wrap anywhere in a table cell, so compare without white space.
+    text = "".join(pdf_text(html_to_pdf(render_report_html(appendix))).split())
+    assert '<script>document.write("owned")</script><b>Bold</b>claim' in text
+    assert "<imgsrc='http://example.org/x.png'>progress" in text
+    assert "Reviewof<i>markup</i>" in text
+
+
+def test_the_fetcher_serves_static_files_and_refuses_everything_else():
+    fetcher = StaticFilesFetcher()
+    css = fetcher.fetch("https://appendix.invalid/static/css/print.css")
+    assert b"@page" in css.read()
+    for url in (
+        "http://example.org/static/css/print.css",
+        "https://appendix.invalid/etc/passwd",
+        "https://appendix.invalid/static/../../pyproject.toml",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+    ):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
