@@ -102,6 +102,8 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         assert not response.get("Location", "").startswith("/sign-in/")
     else:
         assert response.status_code == expected
+    if response.status_code == 403:
+        assert b"You cannot do this" in response.content
     if response.status_code == 200 and method == "POST" and path != "/sign-in/":
         assert b"There is a problem" in response.content
     assert fingerprint() == before
@@ -140,7 +142,9 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
 )
 def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(path).status_code == 404
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
 
 
 def test_a_closed_recommendation_takes_no_updates_even_from_its_officer(

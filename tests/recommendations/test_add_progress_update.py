@@ -70,7 +70,7 @@ def test_the_statuses_carry_their_meanings_as_hints(client, officer, recommendat
 def test_the_slipped_questions_are_in_the_page_without_javascript(client, officer, recommendation):
     client.force_login(officer)
     content = client.get(url(recommendation)).content.decode()
-    assert 'data-aria-controls="conditional-slipped"' in content
+    assert 'data-app-controls="conditional-slipped"' in content
     assert 'id="conditional-slipped"' in content
     assert "Revised target date" in content and "Reason for revising" in content
 
