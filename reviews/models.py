@@ -154,7 +154,7 @@ class Review(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:show_review", args=[self.pk])
+        return reverse("recommendations:show_review", args=[self.pk])
 
     @property
     def response_due_date(self) -> datetime.date | None:

@@ -1,5 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reviews"
 
-# Committee-world pages (meetings, editing reviews) are added here; see recommendations/urls.py
-# for the pages that show recommendations.
-urlpatterns: list = []
+# Committee-world pages. A review's own page shows its recommendations, so it lives in the
+# recommendations app (recommendations:show_review).
+urlpatterns = [
+    path("reviews/add/", views.add_review, name="add_review"),
+    path("reviews/<int:pk>/edit/", views.edit_review, name="edit_review"),
+]

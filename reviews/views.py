@@ -1,4 +1,60 @@
-"""Pages about the committee world alone (committees, meetings, reviews' own details).
+"""Pages about the committee world alone: adding and editing reviews.
 
-Pages that show recommendations live in the recommendations app, which may import from here.
+Pages that show recommendations (a review's own page among them) live in the recommendations app,
+which may import from here; redirects reach them by URL name only.
 """
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from scrutiny.editing import CLASHED, edit_with_lock
+
+from .forms import ReviewForm
+from .models import Review
+
+
+def get_review_for_edit(request, pk) -> Review:
+    """The review to edit: 404 when there is none, 403 for anyone but a scrutiny officer."""
+    review = get_object_or_404(Review, pk=pk)
+    if not request.user.has_perm("reviews.change_review"):
+        raise PermissionDenied("Only a scrutiny officer can edit reviews.")
+    return review
+
+
+@require_http_methods(["GET", "POST"])
+def add_review(request):
+    if not request.user.has_perm("reviews.add_review"):
+        raise PermissionDenied("Only a scrutiny officer can add reviews.")
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                review = form.save()
+        except IntegrityError:
+            form.add_error(None, CLASHED)
+        else:
+            messages.success(request, f"Review “{review.title}” added")
+            return redirect(review)
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"form": form, "review": None, "back_url": reverse("recommendations:list_reviews")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_review(request, pk):
+    review = get_review_for_edit(request, pk)
+    return edit_with_lock(
+        request,
+        model=Review,
+        pk=review.pk,
+        form_class=ReviewForm,
+        template="reviews/review_form.html",
+        context={"review": review, "back_url": review.get_absolute_url()},
+        success="Review saved",
+    )

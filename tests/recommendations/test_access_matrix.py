@@ -1,0 +1,213 @@
+"""The roles table of DOMAIN.md, URL by URL: every page of the app, GET and POST, for each persona.
+
+A refused request changes nothing, and an allowed POST with nothing filled in only shows the form's
+errors: the fingerprint of the database is the same before and after every request here.
+"""
+
+import pytest
+
+from recommendations.models import ProgressUpdate, Recommendation
+from reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_OUT = "signed_out"
+ROLES = [SIGNED_OUT, "councillor", "officer", "outsider_officer", "clerk", "administrator"]
+SIGNED_IN = ROLES[1:]
+
+LOGIN = "redirect to sign-in"  # 302 to /sign-in/?next=…
+ANY_PAGE = frozenset({200, 302})  # a page, or a redirect to one other than sign-in
+
+
+def everyone(status, signed_out=LOGIN):
+    return {SIGNED_OUT: signed_out, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def only(allowed: set[str], status, refused=403):
+    return {
+        SIGNED_OUT: LOGIN,
+        **{role: status if role in allowed else refused for role in SIGNED_IN},
+    }
+
+
+UPDATERS = {
+    "officer",
+    "clerk",
+    "administrator",
+}  # the recommendation is led by `officer`'s organisation
+EDITORS = {"clerk", "administrator"}
+OFFICERS = {
+    "officer",
+    "outsider_officer",
+    "clerk",
+    "administrator",
+}  # may add progress updates somewhere
+
+# path, expected for GET, expected for POST (with an empty form)
+PAGES = [
+    ("/sign-in/", everyone(302, signed_out=200), everyone(302, signed_out=200)),
+    ("/sign-out/", everyone(405), everyone(302)),
+    # Home is becoming the dashboard: any signed-in role reaches some page there, never a refusal.
+    ("/", everyone(ANY_PAGE), everyone(ANY_PAGE | {405})),
+    ("/reviews/", everyone(200), everyone(405)),
+    ("/reviews/add/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/reviews/{review}/", everyone(200), everyone(405)),
+    ("/reviews/{review}/history/", everyone(200), everyone(405)),
+    ("/reviews/{review}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/reviews/{review}/recommendations/add/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/recommendations/mine/", only(OFFICERS, 200), everyone(405)),
+    ("/recommendations/{recommendation}/", everyone(200), everyone(405)),
+    ("/recommendations/{recommendation}/history/", everyone(200), everyone(405)),
+    (
+        "/recommendations/{recommendation}/progress-updates/add/",
+        only(UPDATERS, 200),
+        only(UPDATERS, 200),
+    ),
+    ("/recommendations/{recommendation}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/recommendations/{recommendation}/close/", only(EDITORS, 200), only(EDITORS, 200)),
+]
+
+CASES = [
+    pytest.param(path, method, role, expected[role], id=f"{method} {path} as {role}")
+    for path, get_expected, post_expected in PAGES
+    for method, expected in (("GET", get_expected), ("POST", post_expected))
+    for role in ROLES
+]
+
+
+def fingerprint() -> dict:
+    return {
+        "reviews": Review.objects.count(),
+        "review history": Review.history.count(),
+        "recommendations": Recommendation.objects.count(),
+        "recommendation history": Recommendation.history.count(),
+        "progress updates": ProgressUpdate.objects.count(),
+    }
+
+
+@pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
+def test_access(request, client, review, recommendation, meeting, path, method, role, expected):
+    if role != SIGNED_OUT:
+        client.force_login(request.getfixturevalue(role))
+    url = path.format(review=review.pk, recommendation=recommendation.pk)
+    before = fingerprint()
+
+    response = client.get(url) if method == "GET" else client.post(url, {})
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/?next=")
+    elif isinstance(expected, frozenset):
+        assert response.status_code in expected
+        assert not response.get("Location", "").startswith("/sign-in/")
+    else:
+        assert response.status_code == expected
+    if response.status_code == 403:
+        assert b"You cannot do this" in response.content
+    if response.status_code == 200 and method == "POST" and path != "/sign-in/":
+        assert b"There is a problem" in response.content
+    assert fingerprint() == before
+
+
+def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendation):
+    from tests.factories import make_user
+
+    client.force_login(make_user("nobody"))
+    for url in [
+        "/reviews/",
+        f"/reviews/{review.pk}/",
+        f"/reviews/{review.pk}/history/",
+        f"/recommendations/{recommendation.pk}/",
+        f"/recommendations/{recommendation.pk}/history/",
+        "/recommendations/mine/",
+        f"/recommendations/{recommendation.pk}/progress-updates/add/",
+    ]:
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("role", ["councillor", "officer", "clerk"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reviews/999999/",
+        "/reviews/999999/history/",
+        "/reviews/999999/edit/",
+        "/reviews/999999/recommendations/add/",
+        "/recommendations/999999/",
+        "/recommendations/999999/history/",
+        "/recommendations/999999/progress-updates/add/",
+        "/recommendations/999999/edit/",
+        "/recommendations/999999/close/",
+    ],
+)
+def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_a_closed_recommendation_takes_no_updates_even_from_its_officer(
+    client, officer, clerk, recommendation, meeting
+):
+    recommendation.close(meeting=meeting, how="implemented", user=clerk)
+    for user in (officer, clerk):
+        client.force_login(user)
+        url = f"/recommendations/{recommendation.pk}/progress-updates/add/"
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+        page = client.get(f"/recommendations/{recommendation.pk}/")
+        assert b"Add progress update" not in page.content
+
+
+def test_an_officer_of_a_partner_organisation_may_update(
+    client, outsider_officer, other_organisation, recommendation
+):
+    recommendation.partners.add(other_organisation)
+    client.force_login(outsider_officer)
+    assert (
+        client.get(f"/recommendations/{recommendation.pk}/progress-updates/add/").status_code == 200
+    )
+
+
+def test_the_lead_officer_may_update_whatever_their_organisation(
+    client, outsider_officer, recommendation
+):
+    recommendation.lead_officer = outsider_officer
+    recommendation.save()
+    client.force_login(outsider_officer)
+    assert (
+        client.get(f"/recommendations/{recommendation.pk}/progress-updates/add/").status_code == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_add", "sees_edit"),
+    [
+        ("councillor", False, False),
+        ("officer", True, False),
+        ("outsider_officer", False, False),
+        ("clerk", True, True),
+    ],
+)
+def test_the_recommendation_page_offers_only_what_the_user_may_do(
+    request, client, recommendation, role, sees_add, sees_edit
+):
+    client.force_login(request.getfixturevalue(role))
+    content = client.get(f"/recommendations/{recommendation.pk}/").content.decode()
+    assert ("Add progress update" in content) is sees_add
+    assert ("Edit recommendation" in content) is sees_edit
+    assert ("Record closure" in content) is sees_edit
+
+
+@pytest.mark.parametrize(("role", "sees"), [("councillor", False), ("clerk", True)])
+def test_the_review_pages_offer_editing_only_to_the_clerk(request, client, review, role, sees):
+    client.force_login(request.getfixturevalue(role))
+    assert ("Edit review" in client.get(f"/reviews/{review.pk}/").content.decode()) is sees
+    assert ("Add review" in client.get("/reviews/").content.decode()) is sees
+
+
+@pytest.mark.parametrize(("role", "sees"), [("councillor", False), ("officer", True)])
+def test_my_recommendations_is_in_the_navigation_of_those_who_update(request, client, role, sees):
+    client.force_login(request.getfixturevalue(role))
+    assert ("My recommendations" in client.get("/reviews/").content.decode()) is sees
