@@ -1,0 +1,31 @@
+"""The members' dashboard: the page everyone lands on after signing in."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from . import dashboard
+from .choices import Status
+
+
+def show_dashboard(request):
+    today = timezone.localdate()
+    yours = (
+        dashboard.yours_to_update(request.user, today)
+        if dashboard.is_officer(request.user)
+        else None
+    )
+    headlines = dashboard.headline_counts(today, yours=yours)
+    yours_count = headlines.pop("yours", None)
+    return render(
+        request,
+        "dashboard/show_dashboard.html",
+        {
+            "today": today,
+            "headlines": list(headlines.values()),
+            "committees": dashboard.committee_summaries(today),
+            "meetings": dashboard.coming_up(today),
+            "yours": dashboard.yours_list(yours, today) if yours is not None else None,
+            "yours_count": yours_count,
+            "statuses": list(Status),
+        },
+    )
