@@ -202,10 +202,10 @@ class TestInvalidFilters:
         assert response.context["page"] is None
         assert "Correct the filters to see the register." in content
 
-    @pytest.mark.parametrize("page", ["0", "-1", "abc", "999"])
-    def test_an_odd_page_number_shows_a_page_rather_than_an_error(self, signed_in, page):
+    @pytest.mark.parametrize("number", ["0", "-1", "abc", "999"])
+    def test_an_odd_page_number_shows_a_page_rather_than_an_error(self, signed_in, number):
         make_recommendation("1")
-        assert numbers(signed_in, page=page) == ["1"]
+        assert numbers(signed_in, page=number) == ["1"]
 
 
 class TestSearch:
