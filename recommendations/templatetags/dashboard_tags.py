@@ -7,6 +7,7 @@ everything else is numbers and the fixed words of `choices.py`.
 """
 
 import datetime
+import functools
 from html import escape
 
 from django import template
@@ -16,6 +17,11 @@ from django.utils.safestring import mark_safe
 from reviews.models import Review
 
 register = template.Library()
+
+
+@functools.cache
+def register_path() -> str:
+    return reverse("recommendations:show_register")
 
 
 def long_date(day: datetime.date) -> str:
@@ -48,7 +54,7 @@ def review_item(summary) -> str:
     about = f"{escape(review.municipal_year)}, " if review.municipal_year else ""
     about += f"{review.get_status_display().lower()}."
     if summary.total:
-        register_url = f"{reverse('recommendations:show_register')}?review={review.pk}"
+        register_url = f"{register_path()}?review={review.pk}"
         plural = "" if summary.total == 1 else "s"
         about += (
             f' <a class="govuk-link" href="{register_url}">{summary.total} recommendation{plural}'
