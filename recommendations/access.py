@@ -5,11 +5,15 @@ for officers: they may update the recommendations they lead, or whose lead or pa
 is theirs. Views ask here and nowhere else.
 """
 
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from .models import Recommendation
+
+# Every role of DOMAIN.md reads everything; a signed-in user with no role reads nothing.
+readers_only = permission_required("recommendations.view_recommendation", raise_exception=True)
 
 
 def may_edit_register(user) -> bool:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from reviews.models import Meeting, Review
 
 from . import access
+from .access import readers_only
 from .appendix import (
     DEFAULT_NUMBER,
     build_appendix,
@@ -71,12 +72,14 @@ def _render_page(request, review, form, *, status=200):
 
 
 @require_safe
+@readers_only
 def show_progress_report(request, pk):
     review = _get_review(pk)
     return _render_page(request, review, _chosen(request, review))
 
 
 @require_safe
+@readers_only
 def download_progress_report_pdf(request, pk):
     review = _get_review(pk)
     form = _chosen(request, review)
@@ -113,6 +116,7 @@ def publish_progress_report(request, pk):
 
 
 @require_safe
+@readers_only
 def show_meeting(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
     items = meeting.work_programme_items.select_related("review").order_by("title", "pk")
@@ -129,6 +133,7 @@ def show_meeting(request, pk):
 
 
 @require_safe
+@readers_only
 def download_published_appendix(request, pk, file_format):
     published = get_object_or_404(PublishedAppendix.objects.select_related("review"), pk=pk)
     name = file_name(published.number, published.review.title, published.as_at, file_format)

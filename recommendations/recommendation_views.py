@@ -11,10 +11,10 @@ from reviews.models import Review
 from scrutiny.editing import CLASHED, edit_with_lock
 
 from . import access
+from .access import readers_only
 from .forms import ClosureForm, RecommendationForm
 from .history import recommendation_history
 from .models import Recommendation
-from .views import readers_only
 
 
 @require_safe

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 from reviews.models import Review
 
 from . import access
+from .access import readers_only
 from .choices import Status
 from .history import history_of
-from .views import readers_only
 
 
 @require_safe

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reviews.models import Review
 from scrutiny.forms import Form
 
-from .access import may_import
+from .access import may_import, readers_only
 from .models import Recommendation
 from .tracker_files import (
     COLUMNS,
@@ -76,8 +76,7 @@ def _require_import(request) -> None:
 
 def _upload_dir() -> Path:
     folder = Path(
-        settings.TRACKER_UPLOAD_DIR
-        or Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
+        settings.TRACKER_UPLOAD_DIR or Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
@@ -266,6 +265,7 @@ def _download(review: Review, content: bytes, extension: str, content_type: str)
 
 
 @require_http_methods(["GET"])
+@readers_only
 def download_review_tracker_csv(request, pk):
     review = get_object_or_404(Review, pk=pk)
     content = write_csv(Recommendation.objects.filter(review=review).order_by("sort_key"))
@@ -273,6 +273,7 @@ def download_review_tracker_csv(request, pk):
 
 
 @require_http_methods(["GET"])
+@readers_only
 def download_review_tracker_xlsx(request, pk):
     review = get_object_or_404(Review, pk=pk)
     content = write_xlsx(Recommendation.objects.filter(review=review).order_by("sort_key"))

@@ -2,8 +2,10 @@ from django.urls import path
 
 from . import (
     appendix_views,
+    dashboard_views,
     progress_update_views,
     recommendation_views,
+    register_views,
     review_views,
     tracker_views,
     views,
@@ -12,7 +14,7 @@ from . import (
 app_name = "recommendations"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.show_dashboard, name="show_dashboard"),
     path("reviews/", views.list_reviews, name="list_reviews"),
     path("trackers/import/", tracker_views.upload_tracker, name="upload_tracker"),
     path(
@@ -101,4 +103,5 @@ urlpatterns = [
         progress_update_views.add_progress_update,
         name="add_progress_update",
     ),
+    path("register/", register_views.show_register, name="show_register"),
 ]

@@ -1,23 +1,16 @@
 """The register's entry pages. Pages for one resource live beside this module:
 review_views.py, recommendation_views.py and progress_update_views.py."""
 
-from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reviews.models import Review
 
+from .access import readers_only
 from .choices import Status
 from .models import Recommendation
-
-# Every role of DOMAIN.md reads the register; a signed-in user with no role reads nothing.
-readers_only = permission_required("recommendations.view_recommendation", raise_exception=True)
-
-
-def home(request):
-    return redirect("recommendations:list_reviews")
 
 
 @require_safe

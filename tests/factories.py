@@ -126,3 +126,57 @@ def tracker_csv(*rows: dict, columns: list[str] | None = None, bom: bool = False
     for row in rows:
         writer.writerow([row.get(column, "") for column in columns])
     return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
+
+
+def bulk_recommendations(
+    count: int, *, reviews: int, today: datetime.date, author: User
+) -> list[Recommendation]:
+    """`count` recommendations over `reviews` new reviews, in a few queries (no history rows).
+
+    A mix of everything the dashboard and register count: statuses, overdue and future targets,
+    reviews awaiting a response, priorities, closures, and a next meeting with progress reports.
+    """
+    batch = next(_sequence)
+    committee = make_committee(f"Bulk committee {batch}")
+    past = make_meeting(committee=committee, date=today - datetime.timedelta(days=40))
+    coming = make_meeting(committee=committee, date=today + datetime.timedelta(days=10))
+    made = Review.objects.bulk_create(
+        Review(
+            committee=committee,
+            title=f"Bulk review {batch}-{n}",
+            status=Review.Status.AWAITING_RESPONSE if n % 3 == 0 else Review.Status.MONITORING,
+            report_to_executive_date=today - datetime.timedelta(days=30 * (n % 5)),
+        )
+        for n in range(reviews)
+    )
+    for review in made[:3]:
+        make_progress_report_item(review=review, meeting=past)
+        make_progress_report_item(review=review, meeting=coming)
+    recommendations = Recommendation.objects.bulk_create(
+        Recommendation(
+            review=made[n % reviews],
+            number=str(n + 1),
+            sort_key=str(n + 1).zfill(10),
+            text=f"That the council improves service {n}.",
+            target_date=today + datetime.timedelta(days=(n % 7 - 3) * 30),
+            is_priority=n % 4 == 0,
+            response="awaiting" if n % 5 == 0 else "accepted",
+            closure="implemented" if n % 11 == 0 else "",
+            closed_at_meeting=past if n % 11 == 0 else None,
+        )
+        for n in range(count)
+    )
+    statuses = list(Status)
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            recommendation=recommendation,
+            as_at=today - datetime.timedelta(days=(n % 9) * 20),
+            status=statuses[n % len(statuses)],
+            narrative=f"Progress on service {n}.",
+            author=author,
+            recorded_at=timezone.now() - datetime.timedelta(days=(n % 9) * 20),
+        )
+        for n, recommendation in enumerate(recommendations)
+        if n % 3
+    )
+    return recommendations

@@ -6,7 +6,8 @@ errors: the fingerprint of the database is the same before and after every reque
 
 import pytest
 
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.appendix import publish_appendix
+from recommendations.models import ProgressUpdate, PublishedAppendix, Recommendation
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,8 @@ OFFICERS = {
 PAGES = [
     ("/sign-in/", everyone(302, signed_out=200), everyone(302, signed_out=200)),
     ("/sign-out/", everyone(405), everyone(302)),
-    # Home is becoming the dashboard: any signed-in role reaches some page there, never a refusal.
-    ("/", everyone(ANY_PAGE), everyone(ANY_PAGE | {405})),
+    ("/", everyone(200), everyone(405)),
+    ("/register/", everyone(200), everyone(405)),
     ("/reviews/", everyone(200), everyone(405)),
     ("/reviews/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/reviews/{review}/", everyone(200), everyone(405)),
@@ -65,6 +66,16 @@ PAGES = [
     ),
     ("/recommendations/{recommendation}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/recommendations/{recommendation}/close/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/reviews/{review}/progress-report/", everyone(200), everyone(405)),
+    ("/reviews/{review}/progress-report/pdf/", everyone(200), everyone(405)),
+    ("/reviews/{review}/progress-report/publish/", everyone(405), only(EDITORS, 400)),
+    ("/meetings/{meeting}/", everyone(200), everyone(405)),
+    ("/published-appendices/{published}/pdf/", everyone(200), everyone(405)),
+    ("/published-appendices/{published}/html/", everyone(200), everyone(405)),
+    ("/reviews/{review}/tracker.csv", everyone(200), everyone(405)),
+    ("/reviews/{review}/tracker.xlsx", everyone(200), everyone(405)),
+    ("/trackers/import/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/trackers/import/no-such-upload/confirm/", everyone(405), only(EDITORS, ANY_PAGE)),
 ]
 
 CASES = [
@@ -82,14 +93,25 @@ def fingerprint() -> dict:
         "recommendations": Recommendation.objects.count(),
         "recommendation history": Recommendation.history.count(),
         "progress updates": ProgressUpdate.objects.count(),
+        "published appendices": PublishedAppendix.objects.count(),
     }
+
+
+@pytest.fixture
+def published(review, meeting, clerk):
+    return publish_appendix(review, meeting=meeting, as_at=meeting.date, user=clerk)
 
 
 @pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
 def test_access(request, client, review, recommendation, meeting, path, method, role, expected):
     if role != SIGNED_OUT:
         client.force_login(request.getfixturevalue(role))
-    url = path.format(review=review.pk, recommendation=recommendation.pk)
+    url = path.format(
+        review=review.pk,
+        recommendation=recommendation.pk,
+        meeting=meeting.pk,
+        published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+    )
     before = fingerprint()
 
     response = client.get(url) if method == "GET" else client.post(url, {})
@@ -114,6 +136,10 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
 
     client.force_login(make_user("nobody"))
     for url in [
+        "/",
+        "/register/",
+        f"/reviews/{review.pk}/progress-report/",
+        f"/reviews/{review.pk}/tracker.csv",
         "/reviews/",
         f"/reviews/{review.pk}/",
         f"/reviews/{review.pk}/history/",

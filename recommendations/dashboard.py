@@ -1,0 +1,250 @@
+"""What the dashboard shows, computed in a fixed number of queries whatever the size of the register.
+
+Every count here is made in the database from the named querysets (`overdue(today)`,
+`stale(today)`, `response_overdue(today)`), the same ones the register's filters use, so a
+headline count and the register it links to always agree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import models
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from reviews.models import Meeting, Review, WorkProgrammeItem
+
+from . import access
+from .choices import Status
+from .models import Recommendation
+from .register import Flag, recorded_since
+
+RECENT_DAYS = 30
+YOURS_LIMIT = 20
+
+
+@dataclass
+class Headline:
+    key: str
+    count: int
+    label: str
+    query: dict
+
+    @property
+    def url(self) -> str:
+        return f"{reverse('recommendations:show_register')}?{urlencode(self.query, doseq=True)}"
+
+
+@dataclass
+class Segment:
+    status: Status
+    count: int
+    width: int  # percent of the bar, the widths of a bar adding up to 100
+
+
+@dataclass
+class ReviewSummary:
+    review: Review
+    counts: dict[str, int]
+    total: int
+    segments: list[Segment]
+    response_overdue: bool
+
+    @property
+    def counts_in_order(self) -> list[tuple[Status, int]]:
+        return [(status, self.counts.get(status.value, 0)) for status in Status]
+
+
+@dataclass
+class CommitteeSummary:
+    committee: object
+    reviews: list[ReviewSummary] = field(default_factory=list)
+
+
+def is_officer(user) -> bool:
+    """Someone who updates the recommendations of their own organisation (not a clerk)."""
+    return user.has_perm("recommendations.add_progressupdate") and not access.may_edit_register(
+        user
+    )
+
+
+def _count_of(queryset) -> Subquery:
+    """A correlated COUNT(*) of `queryset` as an expression, 0 when nothing matches."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+
+
+def headline_counts(today: datetime.date, yours=None) -> dict[str, Headline]:
+    """The headline counts in one query; `yours` adds the count of a user's own to update."""
+    recs = Recommendation.objects
+    recent = Recommendation.objects.filter(
+        updates__recorded_at__gte=recorded_since(today, RECENT_DAYS)
+    )
+    aggregates = {
+        "open": Count("pk", filter=Q(closure="")),
+        "overdue": Count("pk", filter=Q(pk__in=recs.overdue(today).values("pk"))),
+        "stale": Count("pk", filter=Q(pk__in=recs.stale(today).values("pk"))),
+        "response_overdue": Count("pk", filter=Q(pk__in=recs.response_overdue(today).values("pk"))),
+        "updated": Count("pk", filter=Q(pk__in=recent.values("pk"))),
+    }
+    if yours is not None:
+        aggregates["yours"] = Count("pk", filter=Q(pk__in=yours.values("pk")))
+    counts = Recommendation.objects.order_by().aggregate(**aggregates)
+
+    def plural(n: int, one: str, many: str) -> str:
+        return one if n == 1 else many
+
+    headlines = {
+        "open": Headline(
+            "open",
+            counts["open"],
+            plural(counts["open"], "open recommendation", "open recommendations"),
+            {"show": Flag.OPEN.value},
+        ),
+        "overdue": Headline(
+            "overdue",
+            counts["overdue"],
+            "overdue, past their target date",
+            {"show": Flag.OVERDUE.value},
+        ),
+        "stale": Headline(
+            "stale",
+            counts["stale"],
+            "stale, with no update since the last progress report",
+            {"show": Flag.STALE.value},
+        ),
+        "response_overdue": Headline(
+            "response_overdue",
+            counts["response_overdue"],
+            "awaiting the executive's response after the two months allowed",
+            {"show": Flag.RESPONSE_OVERDUE.value},
+        ),
+        "updated": Headline(
+            "updated",
+            counts["updated"],
+            plural(
+                counts["updated"],
+                f"recommendation with an update recorded in the last {RECENT_DAYS} days",
+                f"recommendations with an update recorded in the last {RECENT_DAYS} days",
+            ),
+            {"updated_within": str(RECENT_DAYS)},
+        ),
+    }
+    if yours is not None:
+        headlines["yours"] = counts["yours"]
+    return headlines
+
+
+def bar_widths(counts: list[int]) -> list[int]:
+    """Whole percentages proportional to `counts` that add up to 100 (largest remainder)."""
+    total = sum(counts)
+    if not total:
+        return [0 for _ in counts]
+    exact = [count * 100 / total for count in counts]
+    widths = [int(share) for share in exact]
+    by_remainder = sorted(range(len(counts)), key=lambda i: exact[i] - widths[i], reverse=True)
+    for i in by_remainder[: 100 - sum(widths)]:
+        widths[i] += 1
+    return widths
+
+
+def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
+    """Each committee's reviews with the number of recommendations in each status: two queries."""
+    reviews = Review.objects.select_related("committee").order_by(
+        "committee__name", F("report_to_executive_date").desc(nulls_last=True), "title"
+    )
+    by_review: dict[int, dict[str, int]] = {}
+    rows = (
+        Recommendation.objects.with_current_status()
+        .order_by()
+        .values_list("review", "current_status")
+        .annotate(n=Count("pk"))
+    )
+    for review_id, status, n in rows:
+        by_review.setdefault(review_id, {})[status] = n
+    committees: list[CommitteeSummary] = []
+    for review in reviews:
+        if not committees or committees[-1].committee.pk != review.committee_id:
+            committees.append(CommitteeSummary(review.committee))
+        counts = by_review.get(review.pk, {})
+        present = [status for status in Status if counts.get(status.value)]
+        widths = bar_widths([counts[status.value] for status in present])
+        committees[-1].reviews.append(
+            ReviewSummary(
+                review=review,
+                counts=counts,
+                total=sum(counts.values()),
+                segments=[
+                    Segment(status, counts[status.value], width)
+                    for status, width in zip(present, widths, strict=True)
+                ],
+                response_overdue=review.is_response_overdue(today),
+            )
+        )
+    return committees
+
+
+def coming_up(today: datetime.date) -> list[Meeting]:
+    """Each committee's next meeting with its work programme items: two queries.
+
+    A progress report item on a review carries `open_count` and `not_updated`: how many of the
+    review's open recommendations have had no update since the last progress report on it (before
+    today), or no update at all when there has been no report yet; `last_report` is that date.
+    """
+    last_report = (
+        WorkProgrammeItem.objects.filter(
+            review=OuterRef("review"),
+            kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
+            meeting__date__lt=today,
+        )
+        .order_by("-meeting__date")
+        .values("meeting__date")[:1]
+    )
+    open_recommendations = Recommendation.objects.open().filter(review=OuterRef("review"))
+    not_updated = open_recommendations.with_current_status().filter(
+        Q(last_update_date__isnull=True) | Q(last_update_date__lt=OuterRef("last_report"))
+    )
+    items = (
+        WorkProgrammeItem.objects.select_related("review")
+        .annotate(
+            last_report=Subquery(last_report, output_field=models.DateField()),
+            open_count=_count_of(open_recommendations),
+            not_updated=_count_of(not_updated),
+        )
+        .order_by("title", "pk")
+    )
+    earlier = Meeting.objects.filter(
+        committee=OuterRef("committee"), date__gte=today, date__lt=OuterRef("date")
+    )
+    return list(
+        Meeting.objects.filter(date__gte=today)
+        .exclude(Exists(earlier))
+        .select_related("committee")
+        .prefetch_related(Prefetch("work_programme_items", queryset=items))
+        .order_by("date", "committee__name")
+    )
+
+
+def yours_to_update(user, today: datetime.date):
+    """The open recommendations `user` may update that are overdue or stale."""
+    recs = Recommendation.objects
+    return access.updatable_by(user).filter(
+        Q(pk__in=recs.overdue(today).values("pk")) | Q(pk__in=recs.stale(today).values("pk"))
+    )
+
+
+def yours_list(yours, today: datetime.date) -> list[Recommendation]:
+    stale = Recommendation.objects.stale(today).filter(pk=OuterRef("pk"))
+    return list(
+        yours.with_current_status()
+        .select_related("review")
+        .annotate(
+            is_stale=Exists(stale),
+            effective_target=Coalesce("revised_target_date", "target_date"),
+        )
+        .order_by(F("effective_target").asc(nulls_last=True), "review__title", "sort_key")[
+            :YOURS_LIMIT
+        ]
+    )

@@ -1,0 +1,237 @@
+"""The register: every recommendation across reviews, filtered, searched and sorted.
+
+`RegisterFilterForm` reads the filters from the query string (so a filtered view can be bookmarked)
+and `RegisterFilterForm.filter(queryset, today)` applies them in the database. The register page
+uses it, and so can anything else that needs "the register as filtered" (an export, say).
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from reviews.models import Committee, Organisation, Review
+from scrutiny.forms import Form, GovUKCheckboxes
+
+from .choices import Status
+from .models import ProgressUpdate, Recommendation
+
+PAGE_SIZE = 50
+SEARCH_CONFIG = "english"
+
+
+def recorded_since(today: datetime.date, days: int) -> datetime.datetime:
+    """The start of the day `days` days before `today`, in the site's time zone."""
+    start = datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time.min)
+    return timezone.make_aware(start)
+
+
+def updated_recently(queryset, today: datetime.date, days: int):
+    """Those with a progress update recorded in the last `days` days (today and `days` before)."""
+    recent = ProgressUpdate.objects.filter(
+        recommendation=OuterRef("pk"), recorded_at__gte=recorded_since(today, days)
+    )
+    return queryset.filter(Exists(recent))
+
+
+class Flag(models.TextChoices):
+    OPEN = "open", "Open (not yet closed by the committee)"
+    OVERDUE = "overdue", "Overdue"
+    STALE = "stale", "Stale (no update since the last progress report)"
+    RESPONSE_OVERDUE = "response_overdue", "Response overdue"
+    PRIORITY = "priority", "Priority"
+
+
+class Sort(models.TextChoices):
+    REVIEW = "review", "Review and number"
+    LEAD = "lead", "Lead"
+    TARGET = "target", "Target date"
+    STATUS = "status", "Status"
+    UPDATED = "updated", "Last update"
+
+
+SORT_CHOICES = [
+    ("", "Default"),
+    ("relevance", "Relevance"),
+    *[(code, label) for code, label in Sort.choices],
+    *[(f"-{code}", f"{label} (descending)") for code, label in Sort.choices],
+]
+
+# Statuses in the order people read them, for sorting by status.
+STATUS_ORDER = Case(
+    *[When(current_status=status.value, then=Value(index)) for index, status in enumerate(Status)],
+    output_field=models.IntegerField(),
+)
+
+UPDATED_WITHIN_CHOICES = [("", "Any time"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+
+
+class RegisterFilterForm(Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Words in the recommendation or its progress updates",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
+    committee = forms.ModelChoiceField(
+        Committee.objects.order_by("name"),
+        required=False,
+        empty_label="All committees",
+        error_messages={"invalid_choice": "Select a committee from the list"},
+    )
+    review = forms.ModelChoiceField(
+        Review.objects.order_by("title"),
+        required=False,
+        empty_label="All reviews",
+        error_messages={"invalid_choice": "Select a review from the list"},
+    )
+    lead = forms.ModelChoiceField(
+        Organisation.objects.order_by("name"),
+        label="Lead organisation",
+        required=False,
+        empty_label="All organisations",
+        error_messages={"invalid_choice": "Select a lead organisation from the list"},
+    )
+    status = forms.MultipleChoiceField(
+        label="Status",
+        choices=Status.choices,
+        required=False,
+        widget=GovUKCheckboxes,
+        error_messages={"invalid_choice": "Select statuses from the list"},
+    )
+    show = forms.MultipleChoiceField(
+        label="Only show",
+        choices=Flag.choices,
+        required=False,
+        widget=GovUKCheckboxes,
+        error_messages={"invalid_choice": "Select what to show from the list"},
+    )
+    updated_within = forms.ChoiceField(
+        label="Progress update recorded in the last",
+        choices=UPDATED_WITHIN_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Select a period from the list"},
+    )
+    # Set by the column headers' links, not by a field people fill in; an unknown order in the
+    # address is a form-wide error, since there is no field to put it beside.
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    ranked = False  # whether filter() ordered by search relevance
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("sort") not in {None, *dict(SORT_CHOICES)}:
+            del cleaned_data["sort"]
+            self.add_error(
+                None,
+                "The sort order in the address is not one we know: sort the table by its column headers",
+            )
+        return cleaned_data
+
+    @property
+    def search_terms(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_bound and self.is_valid() else ""
+
+    def filter(self, queryset, today: datetime.date):
+        """Apply the (valid) filters, search and sort order to a Recommendation queryset.
+
+        Every row gets `current_status` and `last_update_date`; with a search on PostgreSQL, also
+        `search_rank`. Call only when the form is valid.
+        """
+        data = self.cleaned_data
+        queryset = queryset.with_current_status().alias(
+            effective_target=Coalesce("revised_target_date", "target_date")
+        )
+        if data.get("committee"):
+            queryset = queryset.filter(review__committee=data["committee"])
+        if data.get("review"):
+            queryset = queryset.filter(review=data["review"])
+        if data.get("lead"):
+            queryset = queryset.filter(lead_organisation=data["lead"])
+        if data.get("status"):
+            queryset = queryset.filter(current_status__in=data["status"])
+        flags = set(data.get("show") or ())
+        if Flag.OPEN in flags:
+            queryset = queryset.open()
+        if Flag.PRIORITY in flags:
+            queryset = queryset.filter(is_priority=True)
+        # The named querysets are the one definition of each word; the dashboard counts use them too.
+        if Flag.OVERDUE in flags:
+            queryset = queryset.filter(pk__in=Recommendation.objects.overdue(today).values("pk"))
+        if Flag.STALE in flags:
+            queryset = queryset.filter(pk__in=Recommendation.objects.stale(today).values("pk"))
+        if Flag.RESPONSE_OVERDUE in flags:
+            queryset = queryset.filter(
+                pk__in=Recommendation.objects.response_overdue(today).values("pk")
+            )
+        if data.get("updated_within"):
+            queryset = updated_recently(queryset, today, int(data["updated_within"]))
+        self.ranked = False
+        if data.get("q"):
+            queryset, self.ranked = search(queryset, data["q"])
+        return queryset.order_by(*self.ordering(self.ranked))
+
+    def ordering(self, ranked: bool) -> list:
+        sort = self.cleaned_data.get("sort") or ("relevance" if ranked else Sort.REVIEW)
+        if sort == "relevance":
+            if ranked:
+                return [F("search_rank").desc(), "review__title", "sort_key"]
+            sort = Sort.REVIEW
+        descending = sort.startswith("-")
+        key = sort.lstrip("-")
+
+        def by(expression):
+            expression = F(expression) if isinstance(expression, str) else expression
+            if descending:
+                return expression.desc(nulls_last=True)
+            return expression.asc(nulls_last=True)
+
+        tiebreak = ["review__title", "sort_key", "pk"]
+        return {
+            Sort.REVIEW: [by("review__title"), by("sort_key"), "pk"],
+            Sort.LEAD: [by("lead_organisation__name"), *tiebreak],
+            Sort.TARGET: [by("effective_target"), *tiebreak],
+            Sort.STATUS: [by(STATUS_ORDER), *tiebreak],
+            Sort.UPDATED: [by("last_update_date"), *tiebreak],
+        }[Sort(key)]
+
+    def current_sort(self) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("sort") or ""
+        return ""
+
+
+def search(queryset, terms: str):
+    """Match the recommendation's text or any of its update narratives; (queryset, ranked)."""
+    if connection.vendor == "postgresql":
+        narratives = (
+            ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
+            .order_by()
+            .values("recommendation")
+            .annotate(all=StringAgg("narrative", delimiter=Value(" ")))
+            .values("all")
+        )
+        vector = SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            Subquery(narratives), weight="B", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(terms, search_type="websearch", config=SEARCH_CONFIG)
+        queryset = (
+            queryset.alias(search=vector)
+            .filter(search=query)
+            .annotate(search_rank=SearchRank(F("search"), query))
+        )
+        return queryset, True
+    for word in terms.split():
+        in_updates = ProgressUpdate.objects.filter(
+            recommendation=OuterRef("pk"), narrative__icontains=word
+        )
+        queryset = queryset.filter(Q(text__icontains=word) | Exists(in_updates))
+    return queryset, False

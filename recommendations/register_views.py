@@ -1,0 +1,73 @@
+"""The register: every recommendation across reviews, with filters that live in the URL."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .access import readers_only
+from .choices import Response
+from .models import Recommendation
+from .register import PAGE_SIZE, RegisterFilterForm, Sort
+
+
+@require_safe
+@readers_only
+def show_register(request):
+    today = timezone.localdate()
+    form = RegisterFilterForm(request.GET)
+    page = None
+    if form.is_valid():
+        recommendations = form.filter(
+            Recommendation.objects.select_related("review", "lead_organisation"), today
+        )
+        page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
+        for recommendation in page.object_list:
+            recommendation.overdue = recommendation.is_overdue(today)
+            recommendation.response_overdue = (
+                not recommendation.is_closed
+                and recommendation.response == Response.AWAITING
+                and recommendation.review.response_due_date is not None
+                and recommendation.review.response_due_date < today
+            )
+    return render(
+        request,
+        "register/show_register.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            )
+            if page
+            else [],
+            "columns": sort_columns(form),
+            "today": today,
+        },
+    )
+
+
+def sort_columns(form) -> list[dict]:
+    """The table's headers: for a sortable one, its key, aria-sort and the next sort order."""
+    current = form.current_sort()
+    columns = []
+    for key, label in [
+        ("number", "Number"),
+        (Sort.REVIEW, "Review"),
+        ("text", "Recommendation"),
+        (Sort.LEAD, "Lead"),
+        (Sort.TARGET, "Target date"),
+        (Sort.STATUS, "Status"),
+        (Sort.UPDATED, "Last update"),
+    ]:
+        column = {"label": label, "sortable": key in Sort.values}
+        if column["sortable"]:
+            default = key == Sort.REVIEW and current == "" and not form.ranked
+            if current == key or default:
+                column["aria_sort"], column["next"] = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                column["aria_sort"], column["next"] = "descending", key
+            else:
+                column["aria_sort"], column["next"] = "none", key
+        columns.append(column)
+    return columns
