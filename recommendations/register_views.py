@@ -1,6 +1,7 @@
 """The register: every recommendation across reviews, with filters that live in the URL."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -9,6 +10,7 @@ from .access import readers_only
 from .choices import Response
 from .models import Recommendation
 from .register import PAGE_SIZE, RegisterFilterForm, Sort
+from .tracker_files import write_csv, write_xlsx
 
 
 @require_safe
@@ -71,3 +73,39 @@ def sort_columns(form) -> list[dict]:
                 column["aria_sort"], column["next"] = "none", key
         columns.append(column)
     return columns
+
+
+def _download_register(request, extension: str, content_type: str, write):
+    """The register with its current filters, as a tracker file; bad filters get the page's errors."""
+    today = timezone.localdate()
+    form = RegisterFilterForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "register/show_register.html",
+            {"form": form, "page": None, "page_range": [], "columns": [], "today": today},
+            status=400,
+        )
+    recommendations = form.filter(Recommendation.objects.all(), today)
+    response = HttpResponse(write(recommendations), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="register-{today:%Y-%m-%d}.{extension}"'
+    )
+    return response
+
+
+@require_safe
+@readers_only
+def download_register_csv(request):
+    return _download_register(request, "csv", "text/csv; charset=utf-8", write_csv)
+
+
+@require_safe
+@readers_only
+def download_register_xlsx(request):
+    return _download_register(
+        request,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+    )

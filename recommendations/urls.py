@@ -104,4 +104,12 @@ urlpatterns = [
         name="add_progress_update",
     ),
     path("register/", register_views.show_register, name="show_register"),
+    path(
+        "register/tracker.csv", register_views.download_register_csv, name="download_register_csv"
+    ),
+    path(
+        "register/tracker.xlsx",
+        register_views.download_register_xlsx,
+        name="download_register_xlsx",
+    ),
 ]

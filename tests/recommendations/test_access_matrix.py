@@ -50,6 +50,8 @@ PAGES = [
     ("/sign-out/", everyone(405), everyone(302)),
     ("/", everyone(200), everyone(405)),
     ("/register/", everyone(200), everyone(405)),
+    ("/register/tracker.csv", everyone(200), everyone(405)),
+    ("/register/tracker.xlsx", everyone(200), everyone(405)),
     ("/reviews/", everyone(200), everyone(405)),
     ("/reviews/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/reviews/{review}/", everyone(200), everyone(405)),

@@ -133,3 +133,13 @@ def test_the_review_page_costs_the_same_queries_at_any_size(
         response = client.get(f"/reviews/{review.pk}/")
     assert response.status_code == 200
     assert len(rows(response.content.decode())) == size
+
+
+def test_the_review_page_links_to_its_progress_report_and_tracker_downloads(
+    client, councillor, review
+):
+    client.force_login(councillor)
+    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert f'href="/reviews/{review.pk}/progress-report/">Progress report</a>' in page
+    assert f'href="/reviews/{review.pk}/tracker.csv" download>Download CSV</a>' in page
+    assert f'href="/reviews/{review.pk}/tracker.xlsx" download>Download XLSX</a>' in page
