@@ -40,19 +40,19 @@ def _appendix_for(form: AppendixForm, **overrides):
 
 
 def _chosen(request, review: Review) -> AppendixForm:
-    """The form from the query string; with none, today's appendix number 2."""
-    if not request.GET:
+    """The form from the query string; what it leaves out defaults to today's appendix number 2."""
+    data = request.GET.copy()
+    if not any(key in data for key in ("as_at_day", "as_at_month", "as_at_year")):
         today = timezone.localdate()
-        return AppendixForm(
-            review,
+        data.update(
             {
                 "as_at_day": str(today.day),
                 "as_at_month": str(today.month),
                 "as_at_year": str(today.year),
-                "number": str(DEFAULT_NUMBER),
-            },
+            }
         )
-    return AppendixForm(review, request.GET)
+    data.setdefault("number", str(DEFAULT_NUMBER))
+    return AppendixForm(review, data)
 
 
 def _render_page(request, review, form, *, status=200):

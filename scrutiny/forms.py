@@ -35,7 +35,7 @@ class GovUKBoundField(BoundField):
         if isinstance(widget, forms.MultiWidget | forms.RadioSelect | forms.CheckboxSelectMultiple):
             return attrs
         css = WIDGET_CLASSES.get(self.widget_type, "govuk-input")
-        classes = [css, attrs.get("class", "")]
+        classes = [css, widget.attrs.get("class", ""), attrs.get("class", "")]
         if self.errors and css != "govuk-checkboxes__input":
             classes.append(f"{css}--error")
         attrs["class"] = " ".join(c for c in classes if c)

@@ -225,3 +225,17 @@ def test_the_meeting_page_lists_its_work_programme(client, councillor, demo):
     assert "Progress of recommendations following the Overview and Scrutiny Review" in html
     assert "No appendix has been published to this meeting." in html
     assert f"/reviews/{review.pk}/progress-report/?" in html
+
+
+def test_a_link_giving_only_the_date_shows_appendix_two_for_that_date(client, councillor):
+    from tests.factories import make_review
+
+    review = make_review()
+    client.force_login(councillor)
+    response = client.get(
+        f"/reviews/{review.pk}/progress-report/?as_at_day=21&as_at_month=1&as_at_year=2019"
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" not in response.content
+    assert b"Appendix 2" in response.content
+    assert b"21 January 2019" in response.content
