@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -18,7 +29,7 @@ from reviews.models import Meeting, Review, WorkProgrammeItem
 
 from . import access
 from .choices import Status
-from .models import Recommendation
+from .models import STALE, ProgressUpdate, Recommendation, overdue_condition
 from .register import Flag, recorded_since
 
 RECENT_DAYS = 30
@@ -76,22 +87,23 @@ def _count_of(queryset) -> Subquery:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
-def headline_counts(today: datetime.date, yours=None) -> dict[str, Headline]:
-    """The headline counts in one query; `yours` adds the count of a user's own to update."""
-    recs = Recommendation.objects
-    recent = Recommendation.objects.filter(
-        updates__recorded_at__gte=recorded_since(today, RECENT_DAYS)
+def needs_update(today: datetime.date) -> Q:
+    """Overdue or stale: what an officer is asked to update."""
+    return overdue_condition(today) | STALE
+
+
+def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
+    """The headline counts in one query; `mine` (the recommendations a user may update) adds
+    `yours`, the number of those that are overdue or stale."""
+    recent = ProgressUpdate.objects.filter(
+        recommendation=OuterRef("pk"), recorded_at__gte=recorded_since(today, RECENT_DAYS)
     )
-    aggregates = {
-        "open": Count("pk", filter=Q(closure="")),
-        "overdue": Count("pk", filter=Q(pk__in=recs.overdue(today).values("pk"))),
-        "stale": Count("pk", filter=Q(pk__in=recs.stale(today).values("pk"))),
-        "response_overdue": Count("pk", filter=Q(pk__in=recs.response_overdue(today).values("pk"))),
-        "updated": Count("pk", filter=Q(pk__in=recent.values("pk"))),
-    }
-    if yours is not None:
-        aggregates["yours"] = Count("pk", filter=Q(pk__in=yours.values("pk")))
-    counts = Recommendation.objects.order_by().aggregate(**aggregates)
+    recommendations = Recommendation.objects.annotate(updated_recently=Exists(recent))
+    extra = {"updated": Q(updated_recently=True)}
+    if mine is not None:
+        recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
+        extra["yours"] = Q(is_mine=True) & needs_update(today)
+    counts = recommendations.flag_counts(today, **extra)
 
     def plural(n: int, one: str, many: str) -> str:
         return one if n == 1 else many
@@ -132,7 +144,7 @@ def headline_counts(today: datetime.date, yours=None) -> dict[str, Headline]:
             {"updated_within": str(RECENT_DAYS)},
         ),
     }
-    if yours is not None:
+    if mine is not None:
         headlines["yours"] = counts["yours"]
     return headlines
 
@@ -227,21 +239,16 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     )
 
 
-def yours_to_update(user, today: datetime.date):
-    """The open recommendations `user` may update that are overdue or stale."""
-    recs = Recommendation.objects
-    return access.updatable_by(user).filter(
-        Q(pk__in=recs.overdue(today).values("pk")) | Q(pk__in=recs.stale(today).values("pk"))
-    )
-
-
-def yours_list(yours, today: datetime.date) -> list[Recommendation]:
-    stale = Recommendation.objects.stale(today).filter(pk=OuterRef("pk"))
+def yours_list(mine, today: datetime.date) -> list[Recommendation]:
+    """Those of `mine` (the recommendations a user may update) that are overdue or stale, the
+    earliest target dates first."""
     return list(
-        yours.with_current_status()
+        mine._with_stale_terms(today)
+        ._with_effective_target()
+        .filter(needs_update(today))
         .select_related("review")
         .annotate(
-            is_stale=Exists(stale),
+            is_stale=ExpressionWrapper(STALE, output_field=models.BooleanField()),
             effective_target=Coalesce("revised_target_date", "target_date"),
         )
         .order_by(F("effective_target").asc(nulls_last=True), "review__title", "sort_key")[

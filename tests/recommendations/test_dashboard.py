@@ -266,3 +266,21 @@ def test_the_dashboard_costs_the_same_queries_at_10_and_2000_recommendations(
 def test_bar_widths_are_proportional_and_add_up_to_100(counts, widths):
     assert bar_widths(counts) == widths
     assert sum(bar_widths(counts)) == 100
+
+
+def test_an_officers_stale_recommendation_is_listed_marked_stale_and_counted(
+    client, officer, lead_organisation, clerk, frozen
+):
+    review = make_review("Cybercrime", report_to_executive_date=D(2018, 1, 1))
+    stale = make_recommendation("1", review=review, lead_organisation=lead_organisation)
+    finished = make_recommendation("2", review=review, lead_organisation=lead_organisation)
+    make_update(finished, as_at=D(2018, 2, 1), status=Status.ACHIEVED)
+    recent = make_recommendation("3", review=review, lead_organisation=lead_organisation)
+    make_update(recent, as_at=D(2019, 6, 1), status=Status.ON_TRACK)
+    client.force_login(officer)
+    response = client.get("/")
+    content = response.content.decode()
+    assert [r.pk for r in response.context["yours"]] == [stale.pk]
+    assert response.context["yours"][0].is_stale
+    assert "No update yet, <strong>stale</strong>." in " ".join(content.split())
+    assert "1 of the recommendations you update is overdue or stale" in content
