@@ -29,10 +29,12 @@ from reviews.models import Meeting, Review, WorkProgrammeItem
 
 from . import access
 from .choices import Status
-from .models import STALE, ProgressUpdate, Recommendation, overdue_condition
-from .register import Flag, recorded_since
+from .models import STALE, Recommendation, overdue_condition
+from .register import Flag, recently_updated
 
 RECENT_DAYS = 30
+# The statuses in order, listed once: iterating an enum is slow enough to show on this page.
+STATUSES = tuple(Status)
 YOURS_LIMIT = 20
 
 
@@ -65,7 +67,7 @@ class ReviewSummary:
 
     @property
     def counts_in_order(self) -> list[tuple[Status, int]]:
-        return [(status, self.counts.get(status.value, 0)) for status in Status]
+        return [(status, self.counts.get(status, 0)) for status in STATUSES]
 
 
 @dataclass
@@ -95,11 +97,8 @@ def needs_update(today: datetime.date) -> Q:
 def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
     """The headline counts in one query; `mine` (the recommendations a user may update) adds
     `yours`, the number of those that are overdue or stale."""
-    recent = ProgressUpdate.objects.filter(
-        recommendation=OuterRef("pk"), recorded_at__gte=recorded_since(today, RECENT_DAYS)
-    )
-    recommendations = Recommendation.objects.annotate(updated_recently=Exists(recent))
-    extra = {"updated": Q(updated_recently=True)}
+    recommendations = Recommendation.objects.all()
+    extra = {"updated": recently_updated(today, RECENT_DAYS)}
     if mine is not None:
         recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
         extra["yours"] = Q(is_mine=True) & needs_update(today)
@@ -181,15 +180,15 @@ def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
         if not committees or committees[-1].committee.pk != review.committee_id:
             committees.append(CommitteeSummary(review.committee))
         counts = by_review.get(review.pk, {})
-        present = [status for status in Status if counts.get(status.value)]
-        widths = bar_widths([counts[status.value] for status in present])
+        present = [status for status in STATUSES if counts.get(status)]
+        widths = bar_widths([counts[status] for status in present])
         committees[-1].reviews.append(
             ReviewSummary(
                 review=review,
                 counts=counts,
                 total=sum(counts.values()),
                 segments=[
-                    Segment(status, counts[status.value], width)
+                    Segment(status, counts[status], width)
                     for status, width in zip(present, widths, strict=True)
                 ],
                 response_overdue=review.is_response_overdue(today),
@@ -211,22 +210,30 @@ def coming_up(today: datetime.date) -> list[Meeting]:
             kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
             meeting__date__lt=today,
         )
-        .order_by("-meeting__date")
-        .values("meeting__date")[:1]
+        .order_by()
+        .annotate(latest=Func(F("meeting__date"), function="MAX"))
+        .values("latest")
     )
     open_recommendations = Recommendation.objects.open().filter(review=OuterRef("review"))
-    not_updated = open_recommendations.with_current_status().filter(
-        Q(last_update_date__isnull=True) | Q(last_update_date__lt=OuterRef("last_report"))
-    )
-    items = (
-        WorkProgrammeItem.objects.select_related("review")
-        .annotate(
-            last_report=Subquery(last_report, output_field=models.DateField()),
-            open_count=_count_of(open_recommendations),
-            not_updated=_count_of(not_updated),
+    # "No update at all" as the earliest date there is, and "no report yet" as the day after it,
+    # so that each of the two subqueries appears once in the comparison.
+    never = datetime.date.min
+    not_updated = (
+        open_recommendations.with_current_status()
+        .alias(updated_on=Coalesce("last_update_date", Value(never)))
+        .filter(
+            updated_on__lt=Coalesce(
+                OuterRef("last_report"),
+                Value(never + datetime.timedelta(days=1)),
+                output_field=models.DateField(),
+            )
         )
-        .order_by("title", "pk")
     )
+    items = WorkProgrammeItem.objects.annotate(
+        last_report=Subquery(last_report, output_field=models.DateField()),
+        open_count=_count_of(open_recommendations),
+        not_updated=_count_of(not_updated),
+    ).order_by("title", "pk")
     earlier = Meeting.objects.filter(
         committee=OuterRef("committee"), date__gte=today, date__lt=OuterRef("date")
     )

@@ -284,3 +284,21 @@ def test_an_officers_stale_recommendation_is_listed_marked_stale_and_counted(
     assert response.context["yours"][0].is_stale
     assert "No update yet, <strong>stale</strong>." in " ".join(content.split())
     assert "1 of the recommendations you update is overdue or stale" in content
+
+
+def test_coming_up_counts_the_never_updated_when_a_review_has_had_no_report_yet(
+    client, councillor, frozen
+):
+    committee = make_committee("Safer and Stronger")
+    review = make_review("Cybercrime", committee=committee)
+    make_progress_report_item(
+        review=review, meeting=make_meeting(committee=committee, date=D(2019, 7, 1))
+    )
+    make_update(make_recommendation("1", review=review), as_at=D(2018, 1, 1))
+    make_recommendation("2", review=review)  # never updated
+    client.force_login(councillor)
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
+    assert (
+        "1 of 2 open recommendations has had no update yet; there has been no earlier progress "
+        "report." in text
+    )
