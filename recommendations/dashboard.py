@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -18,10 +29,12 @@ from reviews.models import Meeting, Review, WorkProgrammeItem
 
 from . import access
 from .choices import Status
-from .models import Recommendation
-from .register import Flag, recorded_since
+from .models import STALE, Recommendation, overdue_condition
+from .register import Flag, recently_updated
 
 RECENT_DAYS = 30
+# The statuses in order, listed once: iterating an enum is slow enough to show on this page.
+STATUSES = tuple(Status)
 YOURS_LIMIT = 20
 
 
@@ -54,7 +67,7 @@ class ReviewSummary:
 
     @property
     def counts_in_order(self) -> list[tuple[Status, int]]:
-        return [(status, self.counts.get(status.value, 0)) for status in Status]
+        return [(status, self.counts.get(status, 0)) for status in STATUSES]
 
 
 @dataclass
@@ -76,22 +89,20 @@ def _count_of(queryset) -> Subquery:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
-def headline_counts(today: datetime.date, yours=None) -> dict[str, Headline]:
-    """The headline counts in one query; `yours` adds the count of a user's own to update."""
-    recs = Recommendation.objects
-    recent = Recommendation.objects.filter(
-        updates__recorded_at__gte=recorded_since(today, RECENT_DAYS)
-    )
-    aggregates = {
-        "open": Count("pk", filter=Q(closure="")),
-        "overdue": Count("pk", filter=Q(pk__in=recs.overdue(today).values("pk"))),
-        "stale": Count("pk", filter=Q(pk__in=recs.stale(today).values("pk"))),
-        "response_overdue": Count("pk", filter=Q(pk__in=recs.response_overdue(today).values("pk"))),
-        "updated": Count("pk", filter=Q(pk__in=recent.values("pk"))),
-    }
-    if yours is not None:
-        aggregates["yours"] = Count("pk", filter=Q(pk__in=yours.values("pk")))
-    counts = Recommendation.objects.order_by().aggregate(**aggregates)
+def needs_update(today: datetime.date) -> Q:
+    """Overdue or stale: what an officer is asked to update."""
+    return overdue_condition(today) | STALE
+
+
+def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
+    """The headline counts in one query; `mine` (the recommendations a user may update) adds
+    `yours`, the number of those that are overdue or stale."""
+    recommendations = Recommendation.objects.all()
+    extra = {"updated": recently_updated(today, RECENT_DAYS)}
+    if mine is not None:
+        recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
+        extra["yours"] = Q(is_mine=True) & needs_update(today)
+    counts = recommendations.flag_counts(today, **extra)
 
     def plural(n: int, one: str, many: str) -> str:
         return one if n == 1 else many
@@ -132,7 +143,7 @@ def headline_counts(today: datetime.date, yours=None) -> dict[str, Headline]:
             {"updated_within": str(RECENT_DAYS)},
         ),
     }
-    if yours is not None:
+    if mine is not None:
         headlines["yours"] = counts["yours"]
     return headlines
 
@@ -169,15 +180,15 @@ def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
         if not committees or committees[-1].committee.pk != review.committee_id:
             committees.append(CommitteeSummary(review.committee))
         counts = by_review.get(review.pk, {})
-        present = [status for status in Status if counts.get(status.value)]
-        widths = bar_widths([counts[status.value] for status in present])
+        present = [status for status in STATUSES if counts.get(status)]
+        widths = bar_widths([counts[status] for status in present])
         committees[-1].reviews.append(
             ReviewSummary(
                 review=review,
                 counts=counts,
                 total=sum(counts.values()),
                 segments=[
-                    Segment(status, counts[status.value], width)
+                    Segment(status, counts[status], width)
                     for status, width in zip(present, widths, strict=True)
                 ],
                 response_overdue=review.is_response_overdue(today),
@@ -199,22 +210,30 @@ def coming_up(today: datetime.date) -> list[Meeting]:
             kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
             meeting__date__lt=today,
         )
-        .order_by("-meeting__date")
-        .values("meeting__date")[:1]
+        .order_by()
+        .annotate(latest=Func(F("meeting__date"), function="MAX"))
+        .values("latest")
     )
     open_recommendations = Recommendation.objects.open().filter(review=OuterRef("review"))
-    not_updated = open_recommendations.with_current_status().filter(
-        Q(last_update_date__isnull=True) | Q(last_update_date__lt=OuterRef("last_report"))
-    )
-    items = (
-        WorkProgrammeItem.objects.select_related("review")
-        .annotate(
-            last_report=Subquery(last_report, output_field=models.DateField()),
-            open_count=_count_of(open_recommendations),
-            not_updated=_count_of(not_updated),
+    # "No update at all" as the earliest date there is, and "no report yet" as the day after it,
+    # so that each of the two subqueries appears once in the comparison.
+    never = datetime.date.min
+    not_updated = (
+        open_recommendations.with_current_status()
+        .alias(updated_on=Coalesce("last_update_date", Value(never)))
+        .filter(
+            updated_on__lt=Coalesce(
+                OuterRef("last_report"),
+                Value(never + datetime.timedelta(days=1)),
+                output_field=models.DateField(),
+            )
         )
-        .order_by("title", "pk")
     )
+    items = WorkProgrammeItem.objects.annotate(
+        last_report=Subquery(last_report, output_field=models.DateField()),
+        open_count=_count_of(open_recommendations),
+        not_updated=_count_of(not_updated),
+    ).order_by("title", "pk")
     earlier = Meeting.objects.filter(
         committee=OuterRef("committee"), date__gte=today, date__lt=OuterRef("date")
     )
@@ -227,21 +246,16 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     )
 
 
-def yours_to_update(user, today: datetime.date):
-    """The open recommendations `user` may update that are overdue or stale."""
-    recs = Recommendation.objects
-    return access.updatable_by(user).filter(
-        Q(pk__in=recs.overdue(today).values("pk")) | Q(pk__in=recs.stale(today).values("pk"))
-    )
-
-
-def yours_list(yours, today: datetime.date) -> list[Recommendation]:
-    stale = Recommendation.objects.stale(today).filter(pk=OuterRef("pk"))
+def yours_list(mine, today: datetime.date) -> list[Recommendation]:
+    """Those of `mine` (the recommendations a user may update) that are overdue or stale, the
+    earliest target dates first."""
     return list(
-        yours.with_current_status()
+        mine._with_stale_terms(today)
+        ._with_effective_target()
+        .filter(needs_update(today))
         .select_related("review")
         .annotate(
-            is_stale=Exists(stale),
+            is_stale=ExpressionWrapper(STALE, output_field=models.BooleanField()),
             effective_target=Coalesce("revised_target_date", "target_date"),
         )
         .order_by(F("effective_target").asc(nulls_last=True), "review__title", "sort_key")[

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import dashboard
+from . import access, dashboard
 from .access import readers_only
 from .choices import Status
 
@@ -13,12 +13,8 @@ from .choices import Status
 @readers_only
 def show_dashboard(request):
     today = timezone.localdate()
-    yours = (
-        dashboard.yours_to_update(request.user, today)
-        if dashboard.is_officer(request.user)
-        else None
-    )
-    headlines = dashboard.headline_counts(today, yours=yours)
+    mine = access.updatable_by(request.user) if dashboard.is_officer(request.user) else None
+    headlines = dashboard.headline_counts(today, mine=mine)
     yours_count = headlines.pop("yours", None)
     return render(
         request,
@@ -28,7 +24,7 @@ def show_dashboard(request):
             "headlines": list(headlines.values()),
             "committees": dashboard.committee_summaries(today),
             "meetings": dashboard.coming_up(today),
-            "yours": dashboard.yours_list(yours, today) if yours is not None else None,
+            "yours": dashboard.yours_list(mine, today) if mine is not None else None,
             "yours_count": yours_count,
             "statuses": list(Status),
         },

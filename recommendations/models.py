@@ -5,8 +5,8 @@ import re
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -23,6 +23,27 @@ from .choices import FINISHED_STATUSES, Closure, Response, Status
 
 STALE_AFTER_DAYS = 90
 
+# The conditions behind the named querysets below, written once so that a filter (the register)
+# and a count (the dashboard's `flag_counts`) cannot drift apart. They refer to the annotations of
+# `with_current_status()`, `_with_effective_target()` and `_with_stale_terms(today)`.
+OPEN = Q(closure="")
+UNFINISHED = OPEN & ~Q(current_status__in=FINISHED_STATUSES)
+# An update older than the reference or, with none, a review reported (or a recommendation
+# created) before it. Coalescing the two dates keeps the reference's subquery to one appearance
+# in the SQL.
+STALE = UNFINISHED & Q(stale_since__lt=F("stale_reference"))
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    return UNFINISHED & Q(effective_target__lt=today)
+
+
+def response_overdue_condition(today: datetime.date) -> Q:
+    return OPEN & Q(
+        response=Response.AWAITING,
+        review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+    )
+
 
 def natural_sort_key(number: str) -> str:
     """Orders numbers as people read them: "2" before "10", "R3" before "R12"."""
@@ -38,17 +59,21 @@ class RecommendationQuerySet(models.QuerySet):
         """
         if "current_status" in self.query.annotations:
             return self
+        return self.annotate(**self._current_status_terms())
+
+    @staticmethod
+    def _current_status_terms() -> dict:
         newest = ProgressUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
             "-as_at", "-recorded_at", "-pk"
         )
-        return self.annotate(
-            current_status=Coalesce(
+        return {
+            "current_status": Coalesce(
                 Subquery(newest.values("status")[:1]),
                 Value(Status.NOT_STARTED.value),
                 output_field=models.CharField(),
             ),
-            last_update_date=Subquery(newest.values("as_at")[:1]),
-        )
+            "last_update_date": Subquery(newest.values("as_at")[:1]),
+        }
 
     def _with_effective_target(self):
         if "effective_target" in self.query.annotations:
@@ -57,18 +82,18 @@ class RecommendationQuerySet(models.QuerySet):
 
     def open(self):
         """Not yet closed by the committee."""
-        return self.filter(closure="")
+        return self.filter(OPEN)
 
     def closed(self):
         return self.exclude(closure="")
 
     def unfinished(self):
         """Open, with a current status that still expects work (not achieved or no longer applicable)."""
-        return self.open().with_current_status().exclude(current_status__in=FINISHED_STATUSES)
+        return self.with_current_status().filter(UNFINISHED)
 
     def overdue(self, today: datetime.date):
         """Open, unfinished, and past the effective (revised, else original) target date."""
-        return self.unfinished()._with_effective_target().filter(effective_target__lt=today)
+        return self.with_current_status()._with_effective_target().filter(overdue_condition(today))
 
     def stale(self, today: datetime.date):
         """Open and unfinished, with no update since the review's progress was last reported.
@@ -77,39 +102,75 @@ class RecommendationQuerySet(models.QuerySet):
         work programme, or 90 days ago when there was none. A recommendation with no update at all
         is stale once its review's report (or, without one, its creation) is older than that.
         """
+        return self._with_stale_terms(today).filter(STALE)
+
+    def _with_stale_terms(self, today: datetime.date):
+        """Alias `stale_reference` (the date above) and `stale_since` (the newest update's date,
+        else the review's report date, else the creation date), each written once in the SQL, so
+        a database computes the reference once per row however the two are compared."""
+        if "stale_reference" in self.query.annotations:
+            return self
+        return self.with_current_status().alias(**self._stale_terms(today))
+
+    @staticmethod
+    def _stale_terms(today: datetime.date) -> dict:
         last_reported = (
             WorkProgrammeItem.objects.filter(
                 review=OuterRef("review"),
                 kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
                 meeting__date__lt=today,
             )
-            .order_by("-meeting__date")
-            .values("meeting__date")[:1]
+            .order_by()
+            .annotate(latest=Func(F("meeting__date"), function="MAX"))
+            .values("latest")
         )
         fallback = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-        return (
-            self.unfinished()
-            .alias(
-                stale_reference=Coalesce(
-                    Subquery(last_reported), Value(fallback), output_field=models.DateField()
-                ),
-                existed_since=Coalesce(
-                    "review__report_to_executive_date",
-                    models.functions.TruncDate("created_at"),
-                    output_field=models.DateField(),
-                ),
-            )
-            .filter(
-                Q(last_update_date__lt=F("stale_reference"))
-                | Q(last_update_date__isnull=True, existed_since__lt=F("stale_reference"))
-            )
-        )
+        return {
+            "stale_reference": Coalesce(
+                Subquery(last_reported, output_field=models.DateField()),
+                Value(fallback),
+                output_field=models.DateField(),
+            ),
+            "stale_since": Coalesce(
+                "last_update_date",
+                "review__report_to_executive_date",
+                TruncDate("created_at"),
+                output_field=models.DateField(),
+            ),
+        }
 
     def response_overdue(self, today: datetime.date):
         """Open and still awaiting the executive's response more than two months after the report."""
-        return self.open().filter(
-            response=Response.AWAITING,
-            review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+        return self.filter(response_overdue_condition(today))
+
+    def flag_counts(self, today: datetime.date, **extra: Q) -> dict[str, int]:
+        """How many are open, overdue, stale and response overdue, in one query.
+
+        Each count uses the same condition as its named queryset; `extra` adds counts of other
+        conditions (which may use the annotations those conditions use). The database computes
+        every row's current status, newest update and stale reference once, in an inner query,
+        and counts over the result, rather than once per count.
+        """
+        conditions = {
+            "open": OPEN,
+            "overdue": overdue_condition(today),
+            "stale": STALE,
+            "response_overdue": response_overdue_condition(today),
+            **extra,
+        }
+        # The terms the counts use are annotations, so that the counts refer to the inner
+        # query's columns; the newest update's date only an alias, as it is used once, inside
+        # `stale_since`, and would otherwise be looked up twice.
+        status = self._current_status_terms()
+        return (
+            self.alias(last_update_date=status["last_update_date"])
+            .annotate(
+                current_status=status["current_status"],
+                **self._stale_terms(today),
+                effective_target=Coalesce("revised_target_date", "target_date"),
+            )
+            .order_by()
+            .aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
         )
 
     def led_or_supported_by(self, organisation: Organisation):

@@ -14,7 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from reviews.models import Review
+from reviews.models import Review, WorkProgrammeItem
 
 register = template.Library()
 
@@ -48,6 +48,41 @@ def status_bar(summary) -> str:
 
 
 @register.simple_tag
+def review_items(committee) -> str:
+    """The list items of a committee's reviews: one tag call for the lot, not one per review."""
+    return mark_safe("".join(review_item(summary) for summary in committee.reviews))
+
+
+@register.simple_tag
+def status_rows(committee) -> str:
+    """The rows of a committee's screen-reader table."""
+    return mark_safe("".join(status_row(summary) for summary in committee.reviews))
+
+
+@register.simple_tag
+def work_programme_item(item) -> str:
+    """An item on a coming meeting's work programme; for a progress report on a review, how many
+    of the review's open recommendations have had no update since the last one (see
+    `dashboard.coming_up`)."""
+    title = escape(item.title)
+    if item.review_id is None:
+        return mark_safe(f"<li>{title}</li>")
+    line = f'<a class="govuk-link" href="/reviews/{item.review_id}/">{title}</a>'
+    if item.kind == WorkProgrammeItem.Kind.PROGRESS_REPORT:
+        recommendations = "recommendation" if item.open_count == 1 else "recommendations"
+        have = "has" if item.not_updated == 1 else "have"
+        if item.last_report:
+            since = f"since the last report on {long_date(item.last_report)}."
+        else:
+            since = "yet; there has been no earlier progress report."
+        line += (
+            f'<br><span class="govuk-body-s">{item.not_updated} of {item.open_count} open '
+            f"{recommendations} {have} had no update {since}</span>"
+        )
+    # Database text is escaped above; the rest is numbers, dates and fixed words.
+    return mark_safe(f"<li>{line}</li>")
+
+
 def review_item(summary) -> str:
     review = summary.review
     title = escape(review.title)
@@ -86,7 +121,6 @@ def review_item(summary) -> str:
     )
 
 
-@register.simple_tag
 def status_row(summary) -> str:
     """The review's row of the screen-reader table: its title, a count for each status, the total."""
     cells = "".join(

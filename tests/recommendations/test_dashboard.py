@@ -266,3 +266,39 @@ def test_the_dashboard_costs_the_same_queries_at_10_and_2000_recommendations(
 def test_bar_widths_are_proportional_and_add_up_to_100(counts, widths):
     assert bar_widths(counts) == widths
     assert sum(bar_widths(counts)) == 100
+
+
+def test_an_officers_stale_recommendation_is_listed_marked_stale_and_counted(
+    client, officer, lead_organisation, clerk, frozen
+):
+    review = make_review("Cybercrime", report_to_executive_date=D(2018, 1, 1))
+    stale = make_recommendation("1", review=review, lead_organisation=lead_organisation)
+    finished = make_recommendation("2", review=review, lead_organisation=lead_organisation)
+    make_update(finished, as_at=D(2018, 2, 1), status=Status.ACHIEVED)
+    recent = make_recommendation("3", review=review, lead_organisation=lead_organisation)
+    make_update(recent, as_at=D(2019, 6, 1), status=Status.ON_TRACK)
+    client.force_login(officer)
+    response = client.get("/")
+    content = response.content.decode()
+    assert [r.pk for r in response.context["yours"]] == [stale.pk]
+    assert response.context["yours"][0].is_stale
+    assert "No update yet, <strong>stale</strong>." in " ".join(content.split())
+    assert "1 of the recommendations you update is overdue or stale" in content
+
+
+def test_coming_up_counts_the_never_updated_when_a_review_has_had_no_report_yet(
+    client, councillor, frozen
+):
+    committee = make_committee("Safer and Stronger")
+    review = make_review("Cybercrime", committee=committee)
+    make_progress_report_item(
+        review=review, meeting=make_meeting(committee=committee, date=D(2019, 7, 1))
+    )
+    make_update(make_recommendation("1", review=review), as_at=D(2018, 1, 1))
+    make_recommendation("2", review=review)  # never updated
+    client.force_login(councillor)
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
+    assert (
+        "1 of 2 open recommendations has had no update yet; there has been no earlier progress "
+        "report." in text
+    )
