@@ -1,6 +1,7 @@
 """The appendix as a PDF: its text, its tags, escaped user text, and no network."""
 
 import datetime
+import gc
 import io
 import re
 
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 
 from recommendations.appendix import build_appendix, render_report_html
 from recommendations.choices import Status
-from recommendations.pdf import FetchRefused, StaticFilesFetcher, html_to_pdf
+from recommendations.pdf import FetchRefused, StaticFilesFetcher, cyclic_gc_paused, html_to_pdf
 from tests.factories import make_recommendation, make_review, make_update
 from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
 
@@ -108,3 +109,43 @@ def test_the_fetcher_serves_static_files_and_refuses_everything_else():
     ):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
+
+
+def test_structure_elements_point_at_the_pages_their_content_is_on():
+    review = make_review()
+    for number in range(1, 16):
+        recommendation = make_recommendation(str(number), review=review, text="That " + "x " * 300)
+        make_update(recommendation, as_at=datetime.date.today(), narrative="Progress. " * 120)
+    pdf = html_to_pdf(render_report_html(build_appendix(review, datetime.date.today())))
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    used = [e.raw_get("/Pg").idnum for e in structure_elements(reader) if "/Pg" in e]
+    assert len(pages) > 3
+    assert set(used) == set(pages)
+    # Rows are tagged in document order, so the pages they point at never go backwards.
+    rows = [
+        pages.index(e.raw_get("/Pg").idnum)
+        for e in structure_elements(reader)
+        if e.get("/S") == "/TR"
+    ]
+    assert rows == sorted(rows) and rows[-1] == len(pages) - 1
+
+
+def test_the_garbage_collector_is_paused_only_while_rendering():
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():  # another render overlapping it
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        raise RuntimeError("the render failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before, so it stays off
+    finally:
+        gc.enable()
