@@ -369,9 +369,8 @@ class ProgressUpdate(models.Model):
         ordering = ["-as_at", "-recorded_at", "-pk"]
         indexes = [
             # The newest update of each recommendation, and its status, straight from the index:
-            # the current status is looked up this way for every row the dashboard and register
-            # count, so the order matches with_current_status() exactly (pk included) and the
-            # status is in the index. See bench/dashboard.py.
+            # refresh_current_status() looks it up this way for every recommendation it sets, so
+            # the order matches it exactly (pk included) and the status is in the index.
             models.Index(
                 fields=["recommendation", "-as_at", "-recorded_at", "-id", "status"],
                 name="update_newest_first_status",
