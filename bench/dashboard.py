@@ -197,6 +197,8 @@ def fill(seed: int) -> dict:
         for _ in range(UPDATES)
     ]
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
+    # bulk_create skips ProgressUpdate.save(), which keeps the stored current status.
+    Recommendation.objects.refresh_current_status()
     connection.cursor().execute("ANALYZE")
     return {"councillor": councillor, "superuser": superuser, "committee": committees[0]}
 

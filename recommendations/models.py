@@ -24,8 +24,8 @@ from .choices import FINISHED_STATUSES, Closure, Response, Status
 STALE_AFTER_DAYS = 90
 
 # The conditions behind the named querysets below, written once so that a filter (the register)
-# and a count (the dashboard's `flag_counts`) cannot drift apart. They refer to the annotations of
-# `with_current_status()`, `_with_effective_target()` and `_with_stale_terms(today)`.
+# and a count (the dashboard's `flag_counts`) cannot drift apart. They refer to the stored
+# `current_status` and to the aliases of `_with_effective_target()` and `_with_stale_terms(today)`.
 OPEN = Q(closure="")
 UNFINISHED = OPEN & ~Q(current_status__in=FINISHED_STATUSES)
 # An update older than the reference or, with none, a review reported (or a recommendation
@@ -52,28 +52,34 @@ def natural_sort_key(number: str) -> str:
 
 class RecommendationQuerySet(models.QuerySet):
     def with_current_status(self):
-        """Annotate `current_status` and `last_update_date` from each one's newest update.
+        """The recommendations with their `current_status` and `last_update_date` at hand.
 
-        The newest update is the one with the latest as-at date, ties broken by when it was
-        recorded; with no update the status is "Not started". One query, whatever the size.
+        Both are stored on each recommendation (the status of its newest update, by as-at date,
+        then when it was recorded, then id, and that update's as-at date; "Not started" and none
+        without an update) and kept so by `refresh_current_status()` whenever updates are added,
+        so this needs no subquery: it is kept as the name the rest of the code asks by.
         """
-        if "current_status" in self.query.annotations:
-            return self
-        return self.annotate(**self._current_status_terms())
+        return self
 
-    @staticmethod
-    def _current_status_terms() -> dict:
+    def refresh_current_status(self) -> int:
+        """Set the stored `current_status` and `last_update_date` of these recommendations from
+        their updates, in one UPDATE statement whatever their number. An `update()`, so it writes
+        no history: the two are derived from the updates, never edited. Returns the rows updated.
+
+        Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
+        it itself (bulk_create skips save()).
+        """
         newest = ProgressUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
             "-as_at", "-recorded_at", "-pk"
         )
-        return {
-            "current_status": Coalesce(
+        return self.order_by().update(
+            current_status=Coalesce(
                 Subquery(newest.values("status")[:1]),
                 Value(Status.NOT_STARTED.value),
                 output_field=models.CharField(),
             ),
-            "last_update_date": Subquery(newest.values("as_at")[:1]),
-        }
+            last_update_date=Subquery(newest.values("as_at")[:1]),
+        )
 
     def _with_effective_target(self):
         if "effective_target" in self.query.annotations:
@@ -110,7 +116,7 @@ class RecommendationQuerySet(models.QuerySet):
         a database computes the reference once per row however the two are compared."""
         if "stale_reference" in self.query.annotations:
             return self
-        return self.with_current_status().alias(**self._stale_terms(today))
+        return self.alias(**self._stale_terms(today))
 
     @staticmethod
     def _stale_terms(today: datetime.date) -> dict:
@@ -148,8 +154,8 @@ class RecommendationQuerySet(models.QuerySet):
 
         Each count uses the same condition as its named queryset; `extra` adds counts of other
         conditions (which may use the annotations those conditions use). The database computes
-        every row's current status, newest update and stale reference once, in an inner query,
-        and counts over the result, rather than once per count.
+        every row's stale reference once, in an inner query, and counts over the result, rather
+        than once per count (the current status and newest update's date are stored columns).
         """
         conditions = {
             "open": OPEN,
@@ -159,13 +165,9 @@ class RecommendationQuerySet(models.QuerySet):
             **extra,
         }
         # The terms the counts use are annotations, so that the counts refer to the inner
-        # query's columns; the newest update's date only an alias, as it is used once, inside
-        # `stale_since`, and would otherwise be looked up twice.
-        status = self._current_status_terms()
+        # query's columns.
         return (
-            self.alias(last_update_date=status["last_update_date"])
-            .annotate(
-                current_status=status["current_status"],
+            self.annotate(
                 **self._stale_terms(today),
                 effective_target=Coalesce("revised_target_date", "target_date"),
             )
@@ -175,6 +177,10 @@ class RecommendationQuerySet(models.QuerySet):
 
     def led_or_supported_by(self, organisation: Organisation):
         return self.filter(Q(lead_organisation=organisation) | Q(partners=organisation)).distinct()
+
+
+# The fields of Recommendation that only `refresh_current_status()` writes.
+DERIVED_FIELDS = ["current_status", "last_update_date"]
 
 
 class Recommendation(models.Model):
@@ -220,7 +226,24 @@ class Recommendation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Incremented on every edit through the application, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[partners])
+    # Derived from the updates, never edited: the status of the newest update (by as-at date,
+    # then when recorded, then id) and its as-at date. Kept by
+    # `RecommendationQuerySet.refresh_current_status()` whenever updates are added; stored so that
+    # the dashboard and register count and filter by them without a subquery per row. Not in
+    # the history (a new update is not an edit of the recommendation), and never written by
+    # `save()` on an existing recommendation, whose copy of them may be out of date.
+    current_status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        db_index=True,
+        editable=False,
+    )
+    last_update_date = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=DERIVED_FIELDS,
+        m2m_fields=[partners],
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -249,6 +272,14 @@ class Recommendation(models.Model):
         self.sort_key = natural_sort_key(self.number)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        elif not self._state.adding and not kwargs.get("force_insert") and not args:
+            # Every field but the derived ones, which an update may have changed since this
+            # copy was read.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DERIVED_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -263,11 +294,8 @@ class Recommendation(models.Model):
         return bool(self.closure)
 
     def status(self) -> Status:
-        """The current status: from the annotation when the queryset made one."""
-        if hasattr(self, "current_status"):
-            return Status(self.current_status)
-        newest = self.updates.order_by("-as_at", "-recorded_at", "-pk").first()
-        return Status(newest.status) if newest else Status.NOT_STARTED
+        """The current status: the newest update's, else Not started (stored, see above)."""
+        return Status(self.current_status)
 
     def is_overdue(self, today: datetime.date) -> bool:
         target = self.effective_target_date
@@ -341,9 +369,8 @@ class ProgressUpdate(models.Model):
         ordering = ["-as_at", "-recorded_at", "-pk"]
         indexes = [
             # The newest update of each recommendation, and its status, straight from the index:
-            # the current status is looked up this way for every row the dashboard and register
-            # count, so the order matches with_current_status() exactly (pk included) and the
-            # status is in the index. See bench/dashboard.py.
+            # refresh_current_status() looks it up this way for every recommendation it sets, so
+            # the order matches it exactly (pk included) and the status is in the index.
             models.Index(
                 fields=["recommendation", "-as_at", "-recorded_at", "-id", "status"],
                 name="update_newest_first_status",
@@ -360,7 +387,14 @@ class ProgressUpdate(models.Model):
             raise AppendOnlyError(
                 "Progress updates cannot be changed; record a new update instead."
             )
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            Recommendation.objects.filter(pk=self.recommendation_id).refresh_current_status()
+        if self.__class__.recommendation.is_cached(self):
+            # The copy in memory no longer knows its status: defer the two fields, so that
+            # reading them loads them again, and saving it leaves them alone.
+            for name in DERIVED_FIELDS:
+                self.recommendation.__dict__.pop(name, None)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Progress updates cannot be deleted; record a new update instead.")

@@ -1072,6 +1072,13 @@ def apply_plan(plan: Plan, user) -> None:
         ],
         batch_size=2000,
     )
+    # bulk_create skips ProgressUpdate.save(): bring the stored current status of every
+    # recommendation given an update up to date, in one statement. Picked by a subquery (the
+    # updates recorded now) rather than a list of ids, which could pass SQLite's parameter limit.
+    if updates:
+        Recommendation.objects.filter(
+            pk__in=ProgressUpdate.objects.filter(recorded_at=now).values("recommendation")
+        ).refresh_current_status()
 
 
 def import_tracker(data: bytes, filename: str, *, user, dry_run: bool = False) -> Plan:

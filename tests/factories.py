@@ -179,4 +179,6 @@ def bulk_recommendations(
         for n, recommendation in enumerate(recommendations)
         if n % 3
     )
+    # bulk_create skips ProgressUpdate.save(), which keeps the stored current status.
+    Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).refresh_current_status()
     return recommendations

@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from recommendations.choices import Response, Status
-from recommendations.models import ProgressUpdate
+from recommendations.models import ProgressUpdate, Recommendation
 from tests.factories import make_organisation, make_update
 
 D = datetime.date
@@ -111,6 +111,7 @@ def test_the_recommendation_page_costs_the_same_queries_at_any_size(
         )
         for i in range(size)
     )
+    Recommendation.objects.filter(pk=recommendation.pk).refresh_current_status()
     client.force_login(officer)
     with django_assert_num_queries(RECOMMENDATION_PAGE_QUERIES):
         response = client.get(f"/recommendations/{recommendation.pk}/")

@@ -117,6 +117,7 @@ def make_many(review, n: int) -> None:
         )
         for r in recommendations
     )
+    Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).refresh_current_status()
 
 
 # Session, user, the user's permissions (two), the review, its recommendations, the stale ones.
