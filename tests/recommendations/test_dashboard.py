@@ -186,8 +186,10 @@ def test_coming_up_shows_each_committees_next_meeting_and_recommendations_not_up
     closed = make_recommendation("4", review=review)
     closed.close(meeting=last, how=Closure.IMPLEMENTED, user=None)
     client.force_login(councillor)
-    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
+    content = client.get("/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", content).split())
     assert "Safer and Stronger: Monday 1 July 2019" in text
+    assert f'href="/meetings/{nxt.pk}/">Safer and Stronger: Monday 1 July 2019</a>' in content
     assert "Progress report on Cybercrime" in text
     assert (
         "2 of 3 open recommendations have had no update since the last report on 21 January 2019"
