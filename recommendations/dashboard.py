@@ -204,15 +204,8 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     review's open recommendations have had no update since the last progress report on it (before
     today), or no update at all when there has been no report yet; `last_report` is that date.
     """
-    last_report = (
-        WorkProgrammeItem.objects.filter(
-            review=OuterRef("review"),
-            kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
-            meeting__date__lt=today,
-        )
-        .order_by()
-        .annotate(latest=Func(F("meeting__date"), function="MAX"))
-        .values("latest")
+    last_report = WorkProgrammeItem.objects.last_progress_report_date(
+        review=OuterRef("review"), before=today
     )
     open_recommendations = Recommendation.objects.open().filter(review=OuterRef("review"))
     # "No update at all" as the earliest date there is, and "no report yet" as the day after it,

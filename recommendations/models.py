@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -120,15 +120,8 @@ class RecommendationQuerySet(models.QuerySet):
 
     @staticmethod
     def _stale_terms(today: datetime.date) -> dict:
-        last_reported = (
-            WorkProgrammeItem.objects.filter(
-                review=OuterRef("review"),
-                kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
-                meeting__date__lt=today,
-            )
-            .order_by()
-            .annotate(latest=Func(F("meeting__date"), function="MAX"))
-            .values("latest")
+        last_reported = WorkProgrammeItem.objects.last_progress_report_date(
+            review=OuterRef("review"), before=today
         )
         fallback = today - datetime.timedelta(days=STALE_AFTER_DAYS)
         return {

@@ -167,6 +167,22 @@ class Review(models.Model):
         return self.status == self.Status.AWAITING_RESPONSE and due is not None and due < today
 
 
+class WorkProgrammeItemQuerySet(models.QuerySet):
+    def last_progress_report_date(self, *, review, before: datetime.date):
+        """The date of the latest meeting before `before` with a progress report on `review` (a
+        review, or an OuterRef to one), as a one-value queryset to use in a Subquery."""
+        return (
+            self.filter(
+                review=review,
+                kind=WorkProgrammeItem.Kind.PROGRESS_REPORT,
+                meeting__date__lt=before,
+            )
+            .order_by()
+            .annotate(latest=models.Func(models.F("meeting__date"), function="MAX"))
+            .values("latest")
+        )
+
+
 class WorkProgrammeItem(models.Model):
     """Something a committee has put on a meeting's agenda, such as a progress report on a review."""
 
@@ -195,6 +211,8 @@ class WorkProgrammeItem(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS_REPORT)
     title = models.CharField(max_length=300)
     history = HistoricalRecords()
+
+    objects = WorkProgrammeItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting__date", "title"]
