@@ -4,8 +4,9 @@ import datetime
 import re
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connections, models, transaction
+from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,8 @@ from reviews.models import (
 from .choices import FINISHED_STATUSES, Closure, Response, Status
 
 STALE_AFTER_DAYS = 90
+# The text search configuration of the register's search (PostgreSQL only).
+SEARCH_CONFIG = "english"
 
 # The conditions behind the named querysets below, written once so that a filter (the register)
 # and a count (the dashboard's `flag_counts`) cannot drift apart. They refer to the stored
@@ -42,6 +45,22 @@ def response_overdue_condition(today: datetime.date) -> Q:
     return OPEN & Q(
         response=Response.AWAITING,
         review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+    )
+
+
+def search_document_expression(progress_update_model):
+    """What the register searches on PostgreSQL: the recommendation's text (weight A, so that
+    it ranks above the updates) then its updates' narratives, oldest first (weight B), with
+    English stemming. Takes the update model so that a migration can use it with its own."""
+    narratives = (
+        progress_update_model.objects.filter(recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(all=StringAgg("narrative", delimiter=Value(" "), order_by="pk"))
+        .values("all")
+    )
+    return SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        Subquery(narratives), weight="B", config=SEARCH_CONFIG
     )
 
 
@@ -79,7 +98,22 @@ class RecommendationQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             last_update_date=Subquery(newest.values("as_at")[:1]),
+            **self._search_document_values(),
         )
+
+    def refresh_search_document(self) -> int:
+        """Set the stored `search_document` of these recommendations (on PostgreSQL; elsewhere
+        it stays empty and this does nothing), in one UPDATE. Call it after changing their text
+        by any means other than `Recommendation.save()`, which calls it itself;
+        `refresh_current_status()` sets it too."""
+        values = self._search_document_values()
+        return self.order_by().update(**values) if values else 0
+
+    def _search_document_values(self) -> dict:
+        """{"search_document": the expression} on PostgreSQL, else nothing."""
+        if connections[self.db].vendor != "postgresql":
+            return {}
+        return {"search_document": search_document_expression(ProgressUpdate)}
 
     def _with_effective_target(self):
         if "effective_target" in self.query.annotations:
@@ -172,8 +206,9 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(Q(lead_organisation=organisation) | Q(partners=organisation)).distinct()
 
 
-# The fields of Recommendation that only `refresh_current_status()` writes.
-DERIVED_FIELDS = ["current_status", "last_update_date"]
+# The fields of Recommendation that only `refresh_current_status()` (and, for the search
+# document, `refresh_search_document()`) writes.
+DERIVED_FIELDS = ["current_status", "last_update_date", "search_document"]
 
 
 class Recommendation(models.Model):
@@ -233,6 +268,12 @@ class Recommendation(models.Model):
         editable=False,
     )
     last_update_date = models.DateField(null=True, editable=False)
+    # Derived too: the text and every update's narrative as a PostgreSQL text search document
+    # (see `search_document_expression`), indexed (GIN, migration 0009) for the register's
+    # search. Kept by `refresh_current_status()` when updates are added and by
+    # `refresh_search_document()` when the text changes (`save()` calls it). Always empty on
+    # SQLite, whose search is a plain match.
+    search_document = SearchVectorField(null=True, editable=False)
     history = HistoricalRecords(
         excluded_fields=DERIVED_FIELDS,
         m2m_fields=[partners],
@@ -273,10 +314,31 @@ class Recommendation(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in DERIVED_FIELDS
             ]
+        text_changed = self._state.adding or (
+            kwargs.get("update_fields") is None
+            or (
+                "text" in kwargs["update_fields"]
+                and self.text != getattr(self, "_saved_text", None)
+            )
+        )
         super().save(*args, **kwargs)
+        if text_changed:
+            # Written after the row (it may be new), in the same transaction when there is one.
+            Recommendation.objects.using(self._state.db).filter(
+                pk=self.pk
+            ).refresh_search_document()
+            self.__dict__.pop("search_document", None)
+        self._saved_text = self.__dict__.get("text")
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:show_recommendation", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The text as stored, so that save() refreshes the search document only when it changed.
+        instance._saved_text = instance.__dict__.get("text")
+        return instance
 
     @property
     def effective_target_date(self) -> datetime.date | None:

@@ -8,9 +8,9 @@ uses it, and so can anything else that needs "the register as filtered" (an expo
 import datetime
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,10 +18,9 @@ from reviews.models import Committee, Organisation, Review
 from scrutiny.forms import Form, GovUKCheckboxes
 
 from .choices import Status
-from .models import ProgressUpdate, Recommendation
+from .models import SEARCH_CONFIG, ProgressUpdate, Recommendation
 
 PAGE_SIZE = 50
-SEARCH_CONFIG = "english"
 
 
 def recorded_since(today: datetime.date, days: int) -> datetime.datetime:
@@ -216,23 +215,15 @@ class RegisterFilterForm(Form):
 
 
 def search(queryset, terms: str):
-    """Match the recommendation's text or any of its update narratives; (queryset, ranked)."""
+    """Match the recommendation's text or any of its update narratives; (queryset, ranked).
+
+    On PostgreSQL, against the stored `search_document` (the text and every narrative, kept up
+    to date by the model and indexed), so no row's document is built at request time.
+    """
     if connection.vendor == "postgresql":
-        narratives = (
-            ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
-            .order_by()
-            .values("recommendation")
-            .annotate(all=StringAgg("narrative", delimiter=Value(" ")))
-            .values("all")
-        )
-        vector = SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            Subquery(narratives), weight="B", config=SEARCH_CONFIG
-        )
         query = SearchQuery(terms, search_type="websearch", config=SEARCH_CONFIG)
-        queryset = (
-            queryset.alias(search=vector)
-            .filter(search=query)
-            .annotate(search_rank=SearchRank(F("search"), query))
+        queryset = queryset.filter(search_document=query).annotate(
+            search_rank=SearchRank(F("search_document"), query)
         )
         return queryset, True
     for word in terms.split():

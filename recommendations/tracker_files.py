@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -1000,6 +1000,7 @@ def apply_plan(plan: Plan, user) -> None:
     to_create: list[tuple[RecommendationPlan, Recommendation]] = []
     to_change: list[tuple[RecommendationPlan, Recommendation]] = []
     changed_fields: set[str] = {"version"}
+    rewritten: list[Recommendation] = []  # existing ones whose text changes
     for review_plan in plan.reviews:
         for rec_plan in review_plan.recommendations:
             if rec_plan.action == "create":
@@ -1019,6 +1020,8 @@ def apply_plan(plan: Plan, user) -> None:
                     if getattr(recommendation, name) != value:
                         setattr(recommendation, name, value)
                         changed_fields.add(name)
+                        if name == "text":
+                            rewritten.append(recommendation)
                 new_lead = organisations[rec_plan.lead.casefold()] if rec_plan.lead else None
                 if any(change.column == "lead" for change in rec_plan.changes):
                     recommendation.lead_organisation = new_lead
@@ -1075,10 +1078,17 @@ def apply_plan(plan: Plan, user) -> None:
     # bulk_create skips ProgressUpdate.save(): bring the stored current status of every
     # recommendation given an update up to date, in one statement. Picked by a subquery (the
     # updates recorded now) rather than a list of ids, which could pass SQLite's parameter limit.
+    updated = ProgressUpdate.objects.filter(recorded_at=now).values("recommendation")
     if updates:
-        Recommendation.objects.filter(
-            pk__in=ProgressUpdate.objects.filter(recorded_at=now).values("recommendation")
-        ).refresh_current_status()
+        Recommendation.objects.filter(pk__in=updated).refresh_current_status()
+    # The search document of those created or with new text and no new update (the refresh
+    # above set the others'); on PostgreSQL only, where it exists, so the list of ids never
+    # meets SQLite's parameter limit.
+    rewritten.extend(rec for _plan, rec in to_create)
+    if rewritten and connection.vendor == "postgresql":
+        Recommendation.objects.filter(pk__in=[rec.pk for rec in rewritten]).exclude(
+            pk__in=updated
+        ).refresh_search_document()
 
 
 def import_tracker(data: bytes, filename: str, *, user, dry_run: bool = False) -> Plan:

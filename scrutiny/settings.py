@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "django.contrib.postgres",  # text search fields and lookups; inert on SQLite
     "simple_history",
     "axes",
     "reviews",

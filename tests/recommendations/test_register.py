@@ -234,6 +234,8 @@ class TestSearch:
             )
             for n in range(1, 131)
         )
+        # bulk_create skips save(), which keeps the stored search document on PostgreSQL.
+        Recommendation.objects.refresh_search_document()
         response = signed_in.get("/register/", {"q": "cyber", "show": "priority"})
         assert response.context["page"].paginator.count == 60
         content = response.content.decode()
