@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import (
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -29,7 +28,7 @@ from reviews.models import Meeting, Review, WorkProgrammeItem
 
 from . import access
 from .choices import Status
-from .models import STALE, Recommendation, overdue_condition
+from .models import Recommendation, needs_update_condition
 from .register import Flag, recently_updated
 
 RECENT_DAYS = 30
@@ -89,11 +88,6 @@ def _count_of(queryset) -> Subquery:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
-def needs_update(today: datetime.date) -> Q:
-    """Overdue or stale: what an officer is asked to update."""
-    return overdue_condition(today) | STALE
-
-
 def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
     """The headline counts in one query; `mine` (the recommendations a user may update) adds
     `yours`, the number of those that are overdue or stale."""
@@ -101,7 +95,7 @@ def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
     extra = {"updated": recently_updated(today, RECENT_DAYS)}
     if mine is not None:
         recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
-        extra["yours"] = Q(is_mine=True) & needs_update(today)
+        extra["yours"] = Q(is_mine=True) & needs_update_condition(today)
     counts = recommendations.flag_counts(today, **extra)
 
     def plural(n: int, one: str, many: str) -> str:
@@ -163,12 +157,12 @@ def bar_widths(counts: list[int]) -> list[int]:
 
 def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
     """Each committee's reviews with the number of recommendations in each status: two queries."""
-    reviews = Review.objects.select_related("committee").order_by(
+    reviews = Review.objects.with_flags(today).select_related("committee").order_by(
         "committee__name", F("report_to_executive_date").desc(nulls_last=True), "title"
     )
     by_review: dict[int, dict[str, int]] = {}
     rows = (
-        Recommendation.objects.with_current_status()
+        Recommendation.objects
         .order_by()
         .values_list("review", "current_status")
         .annotate(n=Count("pk"))
@@ -191,7 +185,7 @@ def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
                     Segment(status, counts[status], width)
                     for status, width in zip(present, widths, strict=True)
                 ],
-                response_overdue=review.is_response_overdue(today),
+                response_overdue=review.is_response_overdue,
             )
         )
     return committees
@@ -212,7 +206,7 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     # so that each of the two subqueries appears once in the comparison.
     never = datetime.date.min
     not_updated = (
-        open_recommendations.with_current_status()
+        open_recommendations
         .alias(updated_on=Coalesce("last_update_date", Value(never)))
         .filter(
             updated_on__lt=Coalesce(
@@ -243,14 +237,8 @@ def yours_list(mine, today: datetime.date) -> list[Recommendation]:
     """Those of `mine` (the recommendations a user may update) that are overdue or stale, the
     earliest target dates first."""
     return list(
-        mine._with_stale_terms(today)
-        ._with_effective_target()
-        .filter(needs_update(today))
-        .select_related("review")
-        .annotate(
-            is_stale=ExpressionWrapper(STALE, output_field=models.BooleanField()),
-            effective_target=Coalesce("revised_target_date", "target_date"),
-        )
+        mine.with_flags(today)
+        .filter(needs_update_condition(today))
         .order_by(F("effective_target").asc(nulls_last=True), "review__title", "sort_key")[
             :YOURS_LIMIT
         ]

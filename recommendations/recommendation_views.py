@@ -20,8 +20,9 @@ from .models import Recommendation
 @require_safe
 @readers_only
 def show_recommendation(request, pk):
+    today = timezone.localdate()
     recommendation = get_object_or_404(
-        Recommendation.objects.with_current_status()
+        Recommendation.objects.with_flags(today)
         .select_related(
             "review__committee",
             "lead_organisation",
@@ -31,7 +32,6 @@ def show_recommendation(request, pk):
         .prefetch_related("partners"),
         pk=pk,
     )
-    today = timezone.localdate()
     return render(
         request,
         "recommendations/show_recommendation.html",
@@ -39,8 +39,8 @@ def show_recommendation(request, pk):
             "recommendation": recommendation,
             "review": recommendation.review,
             "updates": recommendation.updates.select_related("author"),
-            "overdue": recommendation.is_overdue(today),
-            "stale": Recommendation.objects.filter(pk=pk).stale(today).exists(),
+            "overdue": recommendation.is_overdue,
+            "stale": recommendation.is_stale,
             "may_update": access.may_update(request.user, recommendation),
             "may_edit": access.may_edit_register(request.user),
         },
@@ -68,16 +68,15 @@ def list_my_recommendations(request):
     if not request.user.has_perm("recommendations.add_progressupdate"):
         raise PermissionDenied("Only officers have recommendations to update.")
     today = timezone.localdate()
-    mine = access.updatable_by(request.user)
-    stale = set(mine.stale(today).values_list("pk", flat=True))
-    recommendations = list(mine.with_current_status().select_related("review", "lead_organisation"))
-    for recommendation in recommendations:
-        recommendation.overdue = recommendation.is_overdue(today)
-        recommendation.stale = recommendation.pk in stale
+    recommendations = list(
+        access.updatable_by(request.user)
+        .with_flags(today)
+        .select_related("review", "lead_organisation")
+    )
     recommendations.sort(
         key=lambda r: (
-            not (r.overdue or r.stale),
-            not (r.overdue and r.stale),
+            not (r.is_overdue or r.is_stale),
+            not (r.is_overdue and r.is_stale),
             r.review.title,
             r.sort_key,
         )
@@ -87,7 +86,7 @@ def list_my_recommendations(request):
         "recommendations/list_my_recommendations.html",
         {
             "recommendations": recommendations,
-            "attention_count": sum(r.overdue or r.stale for r in recommendations),
+            "attention_count": sum(r.is_overdue or r.is_stale for r in recommendations),
         },
     )
 

@@ -152,7 +152,7 @@ class RegisterFilterForm(Form):
         `search_rank`. Call only when the form is valid.
         """
         data = self.cleaned_data
-        queryset = queryset.with_current_status().alias(
+        queryset = queryset.alias(
             effective_target=Coalesce("revised_target_date", "target_date")
         )
         if data.get("committee"):

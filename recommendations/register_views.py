@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .access import readers_only
-from .choices import Response
 from .models import Recommendation
 from .register import PAGE_SIZE, RegisterFilterForm, Sort
 from .tracker_files import write_csv, write_xlsx
@@ -21,17 +20,9 @@ def show_register(request):
     page = None
     if form.is_valid():
         recommendations = form.filter(
-            Recommendation.objects.select_related("review", "lead_organisation"), today
+            Recommendation.objects.with_flags(today).select_related("lead_organisation"), today
         )
         page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
-        for recommendation in page.object_list:
-            recommendation.overdue = recommendation.is_overdue(today)
-            recommendation.response_overdue = (
-                not recommendation.is_closed
-                and recommendation.response == Response.AWAITING
-                and recommendation.review.response_due_date is not None
-                and recommendation.review.response_due_date < today
-            )
     return render(
         request,
         "register/show_register.html",

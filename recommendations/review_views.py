@@ -17,15 +17,13 @@ from .history import history_of
 @require_safe
 @readers_only
 def show_review(request, pk):
-    review = get_object_or_404(Review.objects.select_related("committee"), pk=pk)
     today = timezone.localdate()
-    recommendations = list(
-        review.recommendations.with_current_status().select_related("lead_organisation")
+    review = get_object_or_404(
+        Review.objects.with_flags(today).select_related("committee"), pk=pk
     )
-    stale = set(review.recommendations.stale(today).values_list("pk", flat=True))
-    for recommendation in recommendations:
-        recommendation.overdue = recommendation.is_overdue(today)
-        recommendation.stale = recommendation.pk in stale
+    recommendations = list(
+        review.recommendations.with_flags(today).select_related("lead_organisation")
+    )
     counts = Counter(recommendation.current_status for recommendation in recommendations)
     return render(
         request,
@@ -34,9 +32,9 @@ def show_review(request, pk):
             "review": review,
             "recommendations": recommendations,
             "status_counts": [(status, counts[status]) for status in Status if counts[status]],
-            "overdue_count": sum(r.overdue for r in recommendations),
-            "stale_count": sum(r.stale for r in recommendations),
-            "response_overdue": review.is_response_overdue(today),
+            "overdue_count": sum(r.is_overdue for r in recommendations),
+            "stale_count": sum(r.is_stale for r in recommendations),
+            "response_overdue": review.is_response_overdue,
             "may_edit": access.may_edit_register(request.user),
             "today": today,
         },

@@ -18,7 +18,7 @@ from .models import Recommendation
 def list_reviews(request):
     today = timezone.localdate()
     counts = (
-        Recommendation.objects.with_current_status()
+        Recommendation.objects
         .values("review", "current_status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -26,14 +26,17 @@ def list_reviews(request):
     by_review: dict[int, dict[str, int]] = {}
     for row in counts:
         by_review.setdefault(row["review"], {})[row["current_status"]] = row["n"]
-    reviews = list(Review.objects.select_related("committee").order_by("committee__name", "title"))
+    reviews = list(
+        Review.objects.with_flags(today)
+        .select_related("committee")
+        .order_by("committee__name", "title")
+    )
     for review in reviews:
         found = by_review.get(review.pk, {})
         review.status_counts = [
             (Status(code), found[code]) for code in Status.values if code in found
         ]
         review.recommendation_count = sum(found.values())
-        review.response_overdue = review.is_response_overdue(today)
     return render(
         request, "recommendations/list_reviews.html", {"reviews": reviews, "today": today}
     )

@@ -9,6 +9,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 
@@ -109,15 +110,29 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} — {self.date:%-d %B %Y}"
+        return f"{self.committee} — {date_format(self.date)}"
+
+
+def review_response_overdue_condition(today: datetime.date) -> models.Q:
+    """Still awaiting the executive's response after the two months the law allows."""
+    return models.Q(
+        status=Review.Status.AWAITING_RESPONSE,
+        report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+    )
 
 
 class ReviewQuerySet(models.QuerySet):
     def response_overdue(self, today: datetime.date):
         """Reviews still awaiting the executive's response after the two months the law allows."""
-        return self.filter(
-            status=Review.Status.AWAITING_RESPONSE,
-            report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
+        return self.filter(review_response_overdue_condition(today))
+
+    def with_flags(self, today: datetime.date):
+        """Each review with `is_response_overdue`, from the same condition."""
+        return self.annotate(
+            is_response_overdue=models.Case(
+                models.When(review_response_overdue_condition(today), then=models.Value(True)),
+                default=models.Value(False),
+            )
         )
 
 
@@ -161,10 +176,6 @@ class Review(models.Model):
         if self.report_to_executive_date is None:
             return None
         return add_months(self.report_to_executive_date, RESPONSE_PERIOD_MONTHS)
-
-    def is_response_overdue(self, today: datetime.date) -> bool:
-        due = self.response_due_date
-        return self.status == self.Status.AWAITING_RESPONSE and due is not None and due < today
 
 
 class WorkProgrammeItemQuerySet(models.QuerySet):

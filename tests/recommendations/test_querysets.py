@@ -28,7 +28,8 @@ class TestOverdue:
     def test_it_is_overdue_only_after_the_target_date(self, today, overdue):
         recommendation = make_recommendation(target_date=D(2019, 3, 31))
         assert (recommendation.pk in pks(Recommendation.objects.overdue(today))) is overdue
-        assert recommendation.is_overdue(today) is overdue
+        flagged = Recommendation.objects.with_flags(today).get(pk=recommendation.pk)
+        assert flagged.is_overdue is overdue
 
     def test_a_revised_target_date_replaces_the_original(self):
         recommendation = make_recommendation(
@@ -140,7 +141,7 @@ def fill(count: int):
 
 
 QUERYSETS = {
-    "with_current_status": lambda today: Recommendation.objects.with_current_status(),
+    "with_flags": lambda today: Recommendation.objects.with_flags(today),
     "open": lambda today: Recommendation.objects.open(),
     "overdue": lambda today: Recommendation.objects.overdue(today),
     "stale": lambda today: Recommendation.objects.stale(today),
@@ -157,3 +158,18 @@ def test_each_queryset_costs_one_query_at_any_size(name, count, django_assert_nu
     assert len(rows) == count
     for row in rows:
         row.lead_organisation  # noqa: B018 -- a lazy load here would add queries
+
+
+@pytest.mark.parametrize("today", [D(2018, 2, 1), D(2018, 4, 1), D(2018, 9, 1), D(2019, 6, 1)])
+def test_the_flags_on_each_row_agree_with_the_named_querysets(today):
+    fill(12)
+    awaiting = make_review(report_to_executive_date=D(2018, 1, 10), status="awaiting_response")
+    make_recommendation("1", review=awaiting, target_date=D(2018, 8, 1))
+    make_recommendation("2", review=awaiting, response=Response.ACCEPTED)
+    rows = list(Recommendation.objects.with_flags(today))
+    assert {r.pk for r in rows if r.is_overdue} == pks(Recommendation.objects.overdue(today))
+    assert {r.pk for r in rows if r.is_stale} == pks(Recommendation.objects.stale(today))
+    assert {r.pk for r in rows if r.is_response_overdue} == pks(
+        Recommendation.objects.response_overdue(today)
+    )
+    assert any(r.is_overdue for r in rows) or today < D(2018, 3, 2)

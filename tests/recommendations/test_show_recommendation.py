@@ -91,8 +91,9 @@ def test_it_shows_text_escaped(client, councillor, officer, recommendation):
 
 
 # Session, user, permissions (two), the recommendation (with review, committee, lead, officer and
-# meeting joined), its partners, its updates with their authors, and the stale check.
-RECOMMENDATION_PAGE_QUERIES = 8
+# meeting joined, and its flags computed in the same query), its partners, its updates with
+# their authors.
+RECOMMENDATION_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [5, 500])

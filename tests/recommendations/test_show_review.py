@@ -120,8 +120,8 @@ def make_many(review, n: int) -> None:
     Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).refresh_current_status()
 
 
-# Session, user, the user's permissions (two), the review, its recommendations, the stale ones.
-REVIEW_PAGE_QUERIES = 7
+# Session, user, the user's permissions (two), the review, its recommendations with their flags.
+REVIEW_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 500])

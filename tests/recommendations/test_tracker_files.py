@@ -236,7 +236,7 @@ def test_an_edited_export_imports_as_exactly_the_edit_with_history_for_it():
         Status.SLIPPED,
         clerk,
     )
-    assert Recommendation.objects.with_current_status().get(number="3").current_status == (
+    assert Recommendation.objects.get(number="3").current_status == (
         Status.SLIPPED
     )
 

@@ -1,67 +1,35 @@
-"""What a committee recommended, and how it is going."""
+"""A recommendation of a review, and the named querysets that answer "which ones"."""
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from reviews.models import (
-    Meeting,
-    Organisation,
-    Review,
-    WorkProgrammeItem,
-    latest_report_date_with_response_overdue,
+from reviews.models import Meeting, Organisation, Review, WorkProgrammeItem
+
+from ..choices import Closure, Response, Status
+from .rules import (
+    EFFECTIVE_TARGET,
+    OPEN,
+    STALE,
+    STALE_AFTER_DAYS,
+    UNFINISHED,
+    needs_update_condition,
+    overdue_condition,
+    response_overdue_condition,
 )
+from .search import search_document_expression
 
-from .choices import FINISHED_STATUSES, Closure, Response, Status
-
-STALE_AFTER_DAYS = 90
-# The text search configuration of the register's search (PostgreSQL only).
-SEARCH_CONFIG = "english"
-
-# The conditions behind the named querysets below, written once so that a filter (the register)
-# and a count (the dashboard's `flag_counts`) cannot drift apart. They refer to the stored
-# `current_status` and to the aliases of `_with_effective_target()` and `_with_stale_terms(today)`.
-OPEN = Q(closure="")
-UNFINISHED = OPEN & ~Q(current_status__in=FINISHED_STATUSES)
-# An update older than the reference or, with none, a review reported (or a recommendation
-# created) before it. Coalescing the two dates keeps the reference's subquery to one appearance
-# in the SQL.
-STALE = UNFINISHED & Q(stale_since__lt=F("stale_reference"))
-
-
-def overdue_condition(today: datetime.date) -> Q:
-    return UNFINISHED & Q(effective_target__lt=today)
-
-
-def response_overdue_condition(today: datetime.date) -> Q:
-    return OPEN & Q(
-        response=Response.AWAITING,
-        review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
-    )
-
-
-def search_document_expression(progress_update_model):
-    """What the register searches on PostgreSQL: the recommendation's text (weight A, so that
-    it ranks above the updates) then its updates' narratives, oldest first (weight B), with
-    English stemming. Takes the update model so that a migration can use it with its own."""
-    narratives = (
-        progress_update_model.objects.filter(recommendation=OuterRef("pk"))
-        .order_by()
-        .values("recommendation")
-        .annotate(all=StringAgg("narrative", delimiter=Value(" "), order_by="pk"))
-        .values("all")
-    )
-    return SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        Subquery(narratives), weight="B", config=SEARCH_CONFIG
-    )
+if TYPE_CHECKING:
+    from .progress_update import ProgressUpdate
 
 
 def natural_sort_key(number: str) -> str:
@@ -69,17 +37,12 @@ def natural_sort_key(number: str) -> str:
     return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
 
 
+def _flag(condition: Q) -> Case:
+    """True or False, never NULL (a comparison with a missing date is unknown in SQL)."""
+    return Case(When(condition, then=Value(True)), default=Value(False))
+
+
 class RecommendationQuerySet(models.QuerySet):
-    def with_current_status(self):
-        """The recommendations with their `current_status` and `last_update_date` at hand.
-
-        Both are stored on each recommendation (the status of its newest update, by as-at date,
-        then when it was recorded, then id, and that update's as-at date; "Not started" and none
-        without an update) and kept so by `refresh_current_status()` whenever updates are added,
-        so this needs no subquery: it is kept as the name the rest of the code asks by.
-        """
-        return self
-
     def refresh_current_status(self) -> int:
         """Set the stored `current_status` and `last_update_date` of these recommendations from
         their updates, in one UPDATE statement whatever their number. An `update()`, so it writes
@@ -88,6 +51,8 @@ class RecommendationQuerySet(models.QuerySet):
         Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
         it itself (bulk_create skips save()).
         """
+        from .progress_update import ProgressUpdate
+
         newest = ProgressUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
             "-as_at", "-recorded_at", "-pk"
         )
@@ -113,12 +78,14 @@ class RecommendationQuerySet(models.QuerySet):
         """{"search_document": the expression} on PostgreSQL, else nothing."""
         if connections[self.db].vendor != "postgresql":
             return {}
+        from .progress_update import ProgressUpdate
+
         return {"search_document": search_document_expression(ProgressUpdate)}
 
     def _with_effective_target(self):
         if "effective_target" in self.query.annotations:
             return self
-        return self.alias(effective_target=Coalesce("revised_target_date", "target_date"))
+        return self.alias(effective_target=EFFECTIVE_TARGET)
 
     def open(self):
         """Not yet closed by the committee."""
@@ -129,11 +96,11 @@ class RecommendationQuerySet(models.QuerySet):
 
     def unfinished(self):
         """Open, with a current status that still expects work (not achieved or no longer applicable)."""
-        return self.with_current_status().filter(UNFINISHED)
+        return self.filter(UNFINISHED)
 
     def overdue(self, today: datetime.date):
         """Open, unfinished, and past the effective (revised, else original) target date."""
-        return self.with_current_status()._with_effective_target().filter(overdue_condition(today))
+        return self._with_effective_target().filter(overdue_condition(today))
 
     def stale(self, today: datetime.date):
         """Open and unfinished, with no update since the review's progress was last reported.
@@ -143,6 +110,32 @@ class RecommendationQuerySet(models.QuerySet):
         is stale once its review's report (or, without one, its creation) is older than that.
         """
         return self._with_stale_terms(today).filter(STALE)
+
+    def response_overdue(self, today: datetime.date):
+        """Open and still awaiting the executive's response more than two months after the report."""
+        return self.filter(response_overdue_condition(today))
+
+    def needing_update(self, today: datetime.date):
+        """Overdue or stale: what an officer is asked to update."""
+        return (
+            self._with_stale_terms(today)
+            ._with_effective_target()
+            .filter(needs_update_condition(today))
+        )
+
+    def with_flags(self, today: datetime.date):
+        """Each row with `is_overdue`, `is_stale` and `is_response_overdue` (booleans, from the
+        same conditions as the named querysets) and `effective_target`, computed in the query."""
+        return (
+            self._with_stale_terms(today)
+            .annotate(
+                effective_target=EFFECTIVE_TARGET,
+                is_overdue=_flag(overdue_condition(today)),
+                is_stale=_flag(STALE),
+                is_response_overdue=_flag(response_overdue_condition(today)),
+            )
+            .select_related("review")
+        )
 
     def _with_stale_terms(self, today: datetime.date):
         """Alias `stale_reference` (the date above) and `stale_since` (the newest update's date,
@@ -172,10 +165,6 @@ class RecommendationQuerySet(models.QuerySet):
             ),
         }
 
-    def response_overdue(self, today: datetime.date):
-        """Open and still awaiting the executive's response more than two months after the report."""
-        return self.filter(response_overdue_condition(today))
-
     def flag_counts(self, today: datetime.date, **extra: Q) -> dict[str, int]:
         """How many are open, overdue, stale and response overdue, in one query.
 
@@ -194,10 +183,7 @@ class RecommendationQuerySet(models.QuerySet):
         # The terms the counts use are annotations, so that the counts refer to the inner
         # query's columns.
         return (
-            self.annotate(
-                **self._stale_terms(today),
-                effective_target=Coalesce("revised_target_date", "target_date"),
-            )
+            self.annotate(**self._stale_terms(today), effective_target=EFFECTIVE_TARGET)
             .order_by()
             .aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
         )
@@ -209,8 +195,6 @@ class RecommendationQuerySet(models.QuerySet):
 # The fields of Recommendation that only `refresh_current_status()` (and, for the search
 # document, `refresh_search_document()`) writes.
 DERIVED_FIELDS = ["current_status", "last_update_date", "search_document"]
-
-
 class Recommendation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
     number = models.CharField(
@@ -352,15 +336,6 @@ class Recommendation(models.Model):
         """The current status: the newest update's, else Not started (stored, see above)."""
         return Status(self.current_status)
 
-    def is_overdue(self, today: datetime.date) -> bool:
-        target = self.effective_target_date
-        return (
-            not self.is_closed
-            and self.status() not in FINISHED_STATUSES
-            and target is not None
-            and target < today
-        )
-
     @transaction.atomic
     def record_progress(
         self,
@@ -373,6 +348,8 @@ class Recommendation(models.Model):
         revision_reason: str = "",
     ) -> "ProgressUpdate":
         """Append a progress update; a Slipped one may revise the target date in the same step."""
+        from .progress_update import ProgressUpdate
+
         update = ProgressUpdate.objects.create(
             recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
         )
@@ -392,123 +369,3 @@ class Recommendation(models.Model):
         self.version += 1
         self._history_user = user
         self.save(update_fields=["closed_at_meeting", "closure", "version"])
-
-
-class AppendOnlyError(Exception):
-    """Progress updates are append-only: a correction is a new update, never an edit."""
-
-
-class ProgressUpdateQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Progress updates cannot be changed; record a new update instead.")
-
-    def delete(self):
-        raise AppendOnlyError("Progress updates cannot be deleted; record a new update instead.")
-
-
-class ProgressUpdate(models.Model):
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="updates"
-    )
-    as_at = models.DateField("date", help_text="The date this update speaks for.")
-    status = models.CharField(max_length=20, choices=Status.choices)
-    narrative = models.TextField("progress update")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = ProgressUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-as_at", "-recorded_at", "-pk"]
-        indexes = [
-            # The newest update of each recommendation, and its status, straight from the index:
-            # refresh_current_status() looks it up this way for every recommendation it sets, so
-            # the order matches it exactly (pk included) and the status is in the index.
-            models.Index(
-                fields=["recommendation", "-as_at", "-recorded_at", "-id", "status"],
-                name="update_newest_first_status",
-            ),
-            # "Updates recorded in the last 30 days" on the dashboard and in the register.
-            models.Index(fields=["recorded_at"], name="update_recorded_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_status_display()} as at {self.as_at:%-d %B %Y}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(
-                "Progress updates cannot be changed; record a new update instead."
-            )
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            Recommendation.objects.filter(pk=self.recommendation_id).refresh_current_status()
-        if self.__class__.recommendation.is_cached(self):
-            # The copy in memory no longer knows its status: defer the two fields, so that
-            # reading them loads them again, and saving it leaves them alone.
-            for name in DERIVED_FIELDS:
-                self.recommendation.__dict__.pop(name, None)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Progress updates cannot be deleted; record a new update instead.")
-
-    @property
-    def status_choice(self) -> Status:
-        return Status(self.status)
-
-
-class PublishedAppendixQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("A published appendix cannot be changed; publish a new one instead.")
-
-    def delete(self):
-        raise AppendOnlyError("A published appendix cannot be deleted; publish a new one instead.")
-
-
-class PublishedAppendix(models.Model):
-    """The frozen copy of an appendix that went to a meeting: never changed, never deleted.
-
-    `known_at` is the moment it was published (K): building the appendix again for its `as_at`
-    and `known_at` gives the same HTML. A mistake is corrected by publishing a new one.
-    """
-
-    review = models.ForeignKey(
-        Review, on_delete=models.PROTECT, related_name="published_appendices"
-    )
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="published_appendices"
-    )
-    as_at = models.DateField("position as at")
-    known_at = models.DateTimeField("as known at")
-    number = models.PositiveSmallIntegerField("appendix number")
-    include_closed = models.BooleanField("includes closed recommendations", default=False)
-    html = models.TextField(editable=False)
-    pdf = models.BinaryField(editable=False)
-    pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64, editable=False)
-    generator_version = models.CharField(max_length=100, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="published_appendices"
-    )
-    published_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = PublishedAppendixQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-published_at", "-pk"]
-        verbose_name = "published appendix"
-        verbose_name_plural = "published appendices"
-
-    def __str__(self) -> str:
-        return f"Appendix {self.number}: {self.review} as at {self.as_at:%-d %B %Y}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(
-                "A published appendix cannot be changed; publish a new one instead."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("A published appendix cannot be deleted; publish a new one instead.")

@@ -1,0 +1,36 @@
+"""What a committee recommended, and how it is going (see docs/domain.md)."""
+
+from .append_only import AppendOnlyError
+from .progress_update import ProgressUpdate
+from .published_appendix import PublishedAppendix
+from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
+from .rules import (
+    EFFECTIVE_TARGET,
+    OPEN,
+    STALE,
+    STALE_AFTER_DAYS,
+    UNFINISHED,
+    needs_update_condition,
+    overdue_condition,
+    response_overdue_condition,
+)
+from .search import SEARCH_CONFIG, search_document_expression
+
+__all__ = [
+    "DERIVED_FIELDS",
+    "EFFECTIVE_TARGET",
+    "OPEN",
+    "SEARCH_CONFIG",
+    "STALE",
+    "STALE_AFTER_DAYS",
+    "UNFINISHED",
+    "AppendOnlyError",
+    "ProgressUpdate",
+    "PublishedAppendix",
+    "Recommendation",
+    "natural_sort_key",
+    "needs_update_condition",
+    "overdue_condition",
+    "response_overdue_condition",
+    "search_document_expression",
+]
