@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 BUILD := static/build
 BUILT := $(BUILD)/.built
+# With debug off the settings refuse to start without a secret key; development and the tests
+# use an obviously insecure one unless the environment gives its own.
+export DJANGO_SECRET_KEY ?= django-insecure-make-key-for-development-and-tests
 
 # The first Python 3.12+ found: python3.13, python3.12, python3, then pyenv's installs.
 define find_python

@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS and usually DATABASE_URL.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -33,13 +34,25 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-# The fallback is deliberately insecure so that `check --deploy` flags a missing key.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-development-key-do-not-deploy")
+# With debug on (development, tests) a missing key falls back to an obviously insecure one; with
+# debug off the application refuses to start without a key of its own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off the application needs a secret "
+            "key of its own: set DJANGO_SECRET_KEY to 50 or more random characters "
+            "(see docs/operations.md), or DJANGO_DEBUG=1 for development."
+        )
+    SECRET_KEY = "django-insecure-development-key-do-not-deploy"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# Uploaded tracker files wait here between preview and confirm; share it between app servers.
-TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or None
+# Uploaded tracker files wait between preview and confirm in the "tracker_uploads" storage
+# (STORAGES below): a folder shared between app servers, or any Django storage backend.
+TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or str(
+    Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
+)
 
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
@@ -150,6 +163,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded tracker files between preview and confirm (private: never served).
+    "tracker_uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": TRACKER_UPLOAD_DIR, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -192,5 +210,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every step of every render at INFO; only its warnings are worth keeping.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -14,12 +14,15 @@ PRODUCTION = {
 }
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def run_manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
+    """manage.py in a fresh process with only these DJANGO_ variables (a secret key unless
+    given `DJANGO_SECRET_KEY=None`)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {"DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"], **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
-        env={**clean, **env},
+        env={**clean, **{k: v for k, v in env.items() if v is not None}},
         capture_output=True,
         text=True,
         check=False,
@@ -32,9 +35,17 @@ def test_check_deploy_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_flags_the_development_secret_key():
-    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+def test_start_up_refuses_a_missing_secret_key_with_debug_off():
+    result = run_manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": None})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr.split("ImproperlyConfigured")[-1]
+
+
+def test_with_debug_on_a_missing_key_falls_back_to_one_check_deploy_flags():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="1", DJANGO_SECRET_KEY=None
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
