@@ -157,13 +157,14 @@ def bar_widths(counts: list[int]) -> list[int]:
 
 def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
     """Each committee's reviews with the number of recommendations in each status: two queries."""
-    reviews = Review.objects.with_flags(today).select_related("committee").order_by(
-        "committee__name", F("report_to_executive_date").desc(nulls_last=True), "title"
+    reviews = (
+        Review.objects.with_flags(today)
+        .select_related("committee")
+        .order_by("committee__name", F("report_to_executive_date").desc(nulls_last=True), "title")
     )
     by_review: dict[int, dict[str, int]] = {}
     rows = (
-        Recommendation.objects
-        .order_by()
+        Recommendation.objects.order_by()
         .values_list("review", "current_status")
         .annotate(n=Count("pk"))
     )
@@ -205,15 +206,13 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     # "No update at all" as the earliest date there is, and "no report yet" as the day after it,
     # so that each of the two subqueries appears once in the comparison.
     never = datetime.date.min
-    not_updated = (
-        open_recommendations
-        .alias(updated_on=Coalesce("last_update_date", Value(never)))
-        .filter(
-            updated_on__lt=Coalesce(
-                OuterRef("last_report"),
-                Value(never + datetime.timedelta(days=1)),
-                output_field=models.DateField(),
-            )
+    not_updated = open_recommendations.alias(
+        updated_on=Coalesce("last_update_date", Value(never))
+    ).filter(
+        updated_on__lt=Coalesce(
+            OuterRef("last_report"),
+            Value(never + datetime.timedelta(days=1)),
+            output_field=models.DateField(),
         )
     )
     items = WorkProgrammeItem.objects.annotate(

@@ -152,9 +152,7 @@ class RegisterFilterForm(Form):
         `search_rank`. Call only when the form is valid.
         """
         data = self.cleaned_data
-        queryset = queryset.alias(
-            effective_target=Coalesce("revised_target_date", "target_date")
-        )
+        queryset = queryset.alias(effective_target=Coalesce("revised_target_date", "target_date"))
         if data.get("committee"):
             queryset = queryset.filter(review__committee=data["committee"])
         if data.get("review"):

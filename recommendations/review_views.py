@@ -18,9 +18,7 @@ from .history import history_of
 @readers_only
 def show_review(request, pk):
     today = timezone.localdate()
-    review = get_object_or_404(
-        Review.objects.with_flags(today).select_related("committee"), pk=pk
-    )
+    review = get_object_or_404(Review.objects.with_flags(today).select_related("committee"), pk=pk)
     recommendations = list(
         review.recommendations.with_flags(today).select_related("lead_organisation")
     )

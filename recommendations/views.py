@@ -18,10 +18,7 @@ from .models import Recommendation
 def list_reviews(request):
     today = timezone.localdate()
     counts = (
-        Recommendation.objects
-        .values("review", "current_status")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Recommendation.objects.values("review", "current_status").annotate(n=Count("pk")).order_by()
     )
     by_review: dict[int, dict[str, int]] = {}
     for row in counts:

@@ -195,6 +195,8 @@ class RecommendationQuerySet(models.QuerySet):
 # The fields of Recommendation that only `refresh_current_status()` (and, for the search
 # document, `refresh_search_document()`) writes.
 DERIVED_FIELDS = ["current_status", "last_update_date", "search_document"]
+
+
 class Recommendation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
     number = models.CharField(

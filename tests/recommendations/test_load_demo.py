@@ -31,9 +31,7 @@ def test_it_builds_the_cybercrime_review_with_seven_recommendations_in_order(deb
     assert review.municipal_year == "2017/18"
     assert review.committee.name == "Safer and Stronger Communities Overview and Scrutiny Committee"
     assert [r.number for r in review.recommendations.all()] == list("1234567")
-    statuses = dict(
-        review.recommendations.values_list("number", "current_status")
-    )
+    statuses = dict(review.recommendations.values_list("number", "current_status"))
     assert statuses["3"] == Status.SLIPPED
     assert statuses["7"] == Status.ACHIEVED
     assert review.work_programme_items.filter(meeting__isnull=True).exists()

@@ -236,9 +236,7 @@ def test_an_edited_export_imports_as_exactly_the_edit_with_history_for_it():
         Status.SLIPPED,
         clerk,
     )
-    assert Recommendation.objects.get(number="3").current_status == (
-        Status.SLIPPED
-    )
+    assert Recommendation.objects.get(number="3").current_status == (Status.SLIPPED)
 
 
 def test_a_changed_lead_partners_response_and_dates_are_previewed_old_and_new(importer):
