@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from reviews.models import Review, User
+
 from .models import Recommendation
+
+# The roles (groups, see the roles migration) whose members may lead a recommendation.
+LEAD_OFFICER_ROLES = ["Officer", "Scrutiny officer"]
 
 # Every role of DOMAIN.md reads everything; a signed-in user with no role reads nothing.
 readers_only = permission_required("recommendations.view_recommendation", raise_exception=True)
@@ -19,6 +24,31 @@ readers_only = permission_required("recommendations.view_recommendation", raise_
 def may_edit_register(user) -> bool:
     """Create and edit reviews, recommendations and meetings; record responses and closures."""
     return user.has_perm("recommendations.change_recommendation")
+
+
+def may_add_updates(user) -> bool:
+    """May add progress updates at all (to the recommendations `updatable_by` gives)."""
+    return user.is_authenticated and user.has_perm("recommendations.add_progressupdate")
+
+
+def is_officer(user) -> bool:
+    """Someone who updates the recommendations of their own organisation (not a clerk)."""
+    return may_add_updates(user) and not may_edit_register(user)
+
+
+def require_updater(user) -> None:
+    """403 for anyone who has no recommendations to update (councillors, say)."""
+    if not may_add_updates(user):
+        raise PermissionDenied("Only officers have recommendations to update.")
+
+
+def possible_lead_officers(current: User | None = None):
+    """The users who may be chosen as a lead officer: active officers and scrutiny officers, and
+    whoever leads it now, whatever their role."""
+    officers = Q(groups__name__in=LEAD_OFFICER_ROLES, is_active=True)
+    if current is not None:
+        officers |= Q(pk=current.pk)
+    return User.objects.filter(officers).distinct().order_by("first_name", "last_name", "username")
 
 
 def may_import(user) -> bool:
@@ -32,7 +62,7 @@ def may_publish(user) -> bool:
 def updatable_by(user, queryset=None):
     """The recommendations `user` may add progress updates to."""
     queryset = (Recommendation.objects.all() if queryset is None else queryset).open()
-    if not user.is_authenticated or not user.has_perm("recommendations.add_progressupdate"):
+    if not may_add_updates(user):
         return queryset.none()
     if may_edit_register(user):
         return queryset
@@ -49,9 +79,7 @@ def updatable_by(user, queryset=None):
 
 def may_update(user, recommendation: Recommendation) -> bool:
     """May `user` add a progress update to this recommendation?"""
-    if recommendation.is_closed:
-        return False
-    if not user.is_authenticated or not user.has_perm("recommendations.add_progressupdate"):
+    if recommendation.is_closed or not may_add_updates(user):
         return False
     if may_edit_register(user):
         return True
@@ -69,9 +97,13 @@ def get_recommendation_for_update(request, pk) -> Recommendation:
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("review", "lead_organisation"), pk=pk
     )
-    if not may_update(request.user, recommendation):
-        raise PermissionDenied("You cannot add progress updates to this recommendation.")
+    require_may_update(request.user, recommendation)
     return recommendation
+
+
+def require_may_update(user, recommendation: Recommendation) -> None:
+    if not may_update(user, recommendation):
+        raise PermissionDenied("You cannot add progress updates to this recommendation.")
 
 
 def get_recommendation_for_edit(request, pk) -> Recommendation:
@@ -80,3 +112,11 @@ def get_recommendation_for_edit(request, pk) -> Recommendation:
     if not may_edit_register(request.user):
         raise PermissionDenied("Only a scrutiny officer can edit recommendations.")
     return recommendation
+
+
+def get_review_for_edit(request, pk) -> Review:
+    """The review to add recommendations to: 404 when there is none, 403 for anyone but a clerk."""
+    review = get_object_or_404(Review, pk=pk)
+    if not may_edit_register(request.user):
+        raise PermissionDenied("Only a scrutiny officer can add recommendations.")
+    return review

@@ -1,21 +1,17 @@
 from django.urls import path
 
-from . import (
-    appendix_views,
-    dashboard_views,
-    progress_update_views,
-    recommendation_views,
-    register_views,
-    review_views,
-    tracker_views,
-    views,
-)
+from . import appendix_views, tracker_views
+from .dashboard import views as dashboard_views
+from .pages import progress_updates as progress_update_views
+from .pages import recommendations as recommendation_views
+from .pages import reviews as review_views
+from .register import views as register_views
 
 app_name = "recommendations"
 
 urlpatterns = [
     path("", dashboard_views.show_dashboard, name="show_dashboard"),
-    path("reviews/", views.list_reviews, name="list_reviews"),
+    path("reviews/", review_views.list_reviews, name="list_reviews"),
     path("trackers/import/", tracker_views.upload_tracker, name="upload_tracker"),
     path(
         "trackers/import/<slug:token>/",

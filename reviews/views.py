@@ -4,14 +4,12 @@ Pages that show recommendations (a review's own page among them) live in the rec
 which may import from here; redirects reach them by URL name only.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from scrutiny.editing import CLASHED, edit_with_lock
+from scrutiny.editing import create_with_clash, edit_with_lock
 
 from .forms import ReviewForm
 from .models import Review
@@ -29,20 +27,12 @@ def get_review_for_edit(request, pk) -> Review:
 def add_review(request):
     if not request.user.has_perm("reviews.add_review"):
         raise PermissionDenied("Only a scrutiny officer can add reviews.")
-    form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                review = form.save()
-        except IntegrityError:
-            form.add_error(None, CLASHED)
-        else:
-            messages.success(request, f"Review “{review.title}” added")
-            return redirect(review)
-    return render(
+    return create_with_clash(
         request,
-        "reviews/review_form.html",
-        {"form": form, "review": None, "back_url": reverse("recommendations:list_reviews")},
+        form=ReviewForm(request.POST if request.method == "POST" else None),
+        template="reviews/review_form.html",
+        context={"review": None, "back_url": reverse("recommendations:list_reviews")},
+        success=lambda review: f"Review “{review.title}” added",
     )
 
 

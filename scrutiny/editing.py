@@ -141,6 +141,25 @@ def conflict_context(form: VersionedModelForm, data, **form_kwargs) -> dict:
     }
 
 
+def create_with_clash(
+    request, *, form: forms.BaseForm, template: str, context: dict, success
+) -> HttpResponse:
+    """The whole create round trip: GET shows the empty form; a valid POST saves it in a
+    transaction and redirects to the new record, with the message `success(record)`. A save that
+    clashes with a record saved at the same moment (a unique constraint the form's own check
+    could not see yet) shows the form again with the CLASHED error and nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                record = form.save()
+        except IntegrityError:
+            form.add_error(None, CLASHED)
+        else:
+            messages.success(request, success(record))
+            return redirect(record)
+    return render(request, template, {**context, "form": form})
+
+
 def edit_with_lock(
     request,
     *,

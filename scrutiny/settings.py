@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.site",
             ],
+            # Template tags that live with their capability rather than in a templatetags folder.
+            "libraries": {"dashboard_tags": "recommendations.dashboard.tags"},
         },
     },
 ]
@@ -155,8 +157,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "j M Y"
+# The date formats `date_format` and the `date` filter use: scrutiny/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["scrutiny.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

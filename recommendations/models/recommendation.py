@@ -82,7 +82,8 @@ class RecommendationQuerySet(models.QuerySet):
 
         return {"search_document": search_document_expression(ProgressUpdate)}
 
-    def _with_effective_target(self):
+    def with_effective_target(self):
+        """Alias `effective_target`: the revised target date, else the original."""
         if "effective_target" in self.query.annotations:
             return self
         return self.alias(effective_target=EFFECTIVE_TARGET)
@@ -100,7 +101,7 @@ class RecommendationQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date):
         """Open, unfinished, and past the effective (revised, else original) target date."""
-        return self._with_effective_target().filter(overdue_condition(today))
+        return self.with_effective_target().filter(overdue_condition(today))
 
     def stale(self, today: datetime.date):
         """Open and unfinished, with no update since the review's progress was last reported.
@@ -119,7 +120,7 @@ class RecommendationQuerySet(models.QuerySet):
         """Overdue or stale: what an officer is asked to update."""
         return (
             self._with_stale_terms(today)
-            ._with_effective_target()
+            .with_effective_target()
             .filter(needs_update_condition(today))
         )
 
@@ -187,6 +188,15 @@ class RecommendationQuerySet(models.QuerySet):
             .order_by()
             .aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
         )
+
+    def status_counts_by_review(self) -> dict[int, dict[str, int]]:
+        """{review id: {status code: how many of these recommendations have it}}, in one query
+        (statuses with none left out)."""
+        counts: dict[int, dict[str, int]] = {}
+        rows = self.order_by().values_list("review", "current_status").annotate(n=Count("pk"))
+        for review_id, status, n in rows:
+            counts.setdefault(review_id, {})[status] = n
+        return counts
 
     def led_or_supported_by(self, organisation: Organisation):
         return self.filter(Q(lead_organisation=organisation) | Q(partners=organisation)).distinct()

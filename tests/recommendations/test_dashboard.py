@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.choices import Closure, Response, Status
-from recommendations.dashboard import bar_widths
+from recommendations.dashboard.queries import bar_widths
 from reviews.models import Review
 from tests.factories import (
     bulk_recommendations,

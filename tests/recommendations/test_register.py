@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from recommendations.choices import Closure, Response, Status
 from recommendations.models import Recommendation
-from recommendations.register import RegisterFilterForm
+from recommendations.register.filters import RegisterFilterForm
 from tests.factories import (
     bulk_recommendations,
     make_committee,

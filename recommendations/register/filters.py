@@ -11,14 +11,13 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reviews.models import Committee, Organisation, Review
 from scrutiny.forms import Form, GovUKCheckboxes
 
-from .choices import Status
-from .models import SEARCH_CONFIG, ProgressUpdate, Recommendation
+from ..choices import Status
+from ..models import SEARCH_CONFIG, ProgressUpdate, Recommendation
 
 PAGE_SIZE = 50
 
@@ -152,7 +151,7 @@ class RegisterFilterForm(Form):
         `search_rank`. Call only when the form is valid.
         """
         data = self.cleaned_data
-        queryset = queryset.alias(effective_target=Coalesce("revised_target_date", "target_date"))
+        queryset = queryset.with_effective_target()
         if data.get("committee"):
             queryset = queryset.filter(review__committee=data["committee"])
         if data.get("review"):

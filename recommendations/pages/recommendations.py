@@ -1,20 +1,16 @@
 """A recommendation's page, its history, an officer's own list, and the clerk's editing pages."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from reviews.models import Review
-from scrutiny.editing import CLASHED, edit_with_lock
+from scrutiny.editing import create_with_clash, edit_with_lock
+from scrutiny.history import HistoryEntry, history_of
 
-from . import access
-from .access import readers_only
+from .. import access
+from ..access import readers_only
+from ..models import Recommendation
 from .forms import ClosureForm, RecommendationForm
-from .history import recommendation_history
-from .models import Recommendation
 
 
 @require_safe
@@ -34,7 +30,7 @@ def show_recommendation(request, pk):
     )
     return render(
         request,
-        "recommendations/show_recommendation.html",
+        "pages/show_recommendation.html",
         {
             "recommendation": recommendation,
             "review": recommendation.review,
@@ -53,7 +49,7 @@ def show_recommendation_history(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
     return render(
         request,
-        "recommendations/recommendation_history.html",
+        "pages/recommendation_history.html",
         {
             "recommendation": recommendation,
             "review": recommendation.review,
@@ -62,11 +58,26 @@ def show_recommendation_history(request, pk):
     )
 
 
+def recommendation_history(recommendation) -> list[HistoryEntry]:
+    """The recommendation's changes and its progress updates (append-only, so each is one event)."""
+    entries = history_of(recommendation)
+    for update in recommendation.updates.select_related("author"):
+        entries.append(
+            HistoryEntry(
+                when=update.recorded_at,
+                who=update.author,
+                action="Progress update added",
+                update=update,
+            )
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
 @require_safe
 def list_my_recommendations(request):
     """The recommendations an officer may update, the ones needing attention first."""
-    if not request.user.has_perm("recommendations.add_progressupdate"):
-        raise PermissionDenied("Only officers have recommendations to update.")
+    access.require_updater(request.user)
     today = timezone.localdate()
     recommendations = list(
         access.updatable_by(request.user)
@@ -83,7 +94,7 @@ def list_my_recommendations(request):
     )
     return render(
         request,
-        "recommendations/list_my_recommendations.html",
+        "pages/list_my_recommendations.html",
         {
             "recommendations": recommendations,
             "attention_count": sum(r.is_overdue or r.is_stale for r in recommendations),
@@ -93,28 +104,13 @@ def list_my_recommendations(request):
 
 @require_http_methods(["GET", "POST"])
 def add_recommendation(request, pk):
-    review = get_object_or_404(Review, pk=pk)
-    if not access.may_edit_register(request.user):
-        raise PermissionDenied("Only a scrutiny officer can add recommendations.")
-    form = RecommendationForm(request.POST if request.method == "POST" else None, review=review)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                recommendation = form.save()
-        except IntegrityError:
-            form.add_error(None, CLASHED)
-        else:
-            messages.success(request, f"Recommendation {recommendation.number} added")
-            return redirect(recommendation)
-    return render(
+    review = access.get_review_for_edit(request, pk)
+    return create_with_clash(
         request,
-        "recommendations/recommendation_form.html",
-        {
-            "form": form,
-            "review": review,
-            "recommendation": None,
-            "back_url": review.get_absolute_url(),
-        },
+        form=RecommendationForm(request.POST if request.method == "POST" else None, review=review),
+        template="pages/recommendation_form.html",
+        context={"review": review, "recommendation": None, "back_url": review.get_absolute_url()},
+        success=lambda recommendation: f"Recommendation {recommendation.number} added",
     )
 
 
@@ -126,7 +122,7 @@ def edit_recommendation(request, pk):
         model=Recommendation,
         pk=recommendation.pk,
         form_class=RecommendationForm,
-        template="recommendations/recommendation_form.html",
+        template="pages/recommendation_form.html",
         context={
             "recommendation": recommendation,
             "review": recommendation.review,
@@ -144,7 +140,7 @@ def close_recommendation(request, pk):
         model=Recommendation,
         pk=recommendation.pk,
         form_class=ClosureForm,
-        template="recommendations/closure_form.html",
+        template="pages/closure_form.html",
         context={
             "recommendation": recommendation,
             "review": recommendation.review,

@@ -4,16 +4,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import access, dashboard
-from .access import readers_only
-from .choices import Status
+from .. import access
+from ..access import readers_only
+from ..choices import Status
+from . import queries as dashboard
 
 
 @require_safe
 @readers_only
 def show_dashboard(request):
     today = timezone.localdate()
-    mine = access.updatable_by(request.user) if dashboard.is_officer(request.user) else None
+    mine = access.updatable_by(request.user) if access.is_officer(request.user) else None
     headlines = dashboard.headline_counts(today, mine=mine)
     yours_count = headlines.pop("yours", None)
     return render(

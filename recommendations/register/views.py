@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .access import readers_only
-from .models import Recommendation
-from .register import PAGE_SIZE, RegisterFilterForm, Sort
-from .tracker_files import write_csv, write_xlsx
+from ..access import readers_only
+from ..models import Recommendation
+from ..tracker_files import write_csv, write_xlsx
+from .filters import PAGE_SIZE, RegisterFilterForm, Sort
 
 
 @require_safe

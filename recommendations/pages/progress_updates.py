@@ -1,17 +1,16 @@
 """Logging progress: an officer adds a dated update to a recommendation they may update."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.editing import lock_for_edit
 
-from . import access
-from .choices import Status
+from .. import access
+from ..choices import Status
+from ..models import Recommendation
 from .forms import ProgressUpdateForm
-from .models import Recommendation
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,8 +22,7 @@ def add_progress_update(request, pk):
         with transaction.atomic():
             # Locked, so a revised target date and its version bump never race an edit.
             locked = lock_for_edit(Recommendation, pk)
-            if not access.may_update(request.user, locked):
-                raise PermissionDenied("You cannot add progress updates to this recommendation.")
+            access.require_may_update(request.user, locked)
             locked.record_progress(
                 author=request.user,
                 as_at=data["as_at"],
@@ -37,7 +35,7 @@ def add_progress_update(request, pk):
         return redirect(recommendation)
     return render(
         request,
-        "recommendations/progress_update_form.html",
+        "pages/progress_update_form.html",
         {
             "form": form,
             "recommendation": recommendation,

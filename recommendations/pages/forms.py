@@ -1,14 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from reviews.models import Meeting, Organisation, Review, User
 from scrutiny.editing import VersionedModelForm
 from scrutiny.forms import Form, GovUKCheckboxes, GovUKDateField, GovUKRadios
 
-from .choices import Closure, Response, Status
-from .models import Recommendation
+from .. import access
+from ..choices import Closure, Response, Status
+from ..models import Recommendation
 
 NARRATIVE_MAX = 10_000
 TEXT_MAX = 10_000
@@ -179,12 +180,8 @@ class RecommendationForm(VersionedModelForm):
     def __init__(self, *args, review: Review | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review or self.instance.review
-        # Officers and scrutiny officers; the current lead officer stays choosable whatever their role.
-        officers = Q(groups__name__in=["Officer", "Scrutiny officer"], is_active=True)
-        if self.instance.lead_officer_id:
-            officers |= Q(pk=self.instance.lead_officer_id)
-        self.fields["lead_officer"].queryset = (
-            User.objects.filter(officers).distinct().order_by("first_name", "last_name", "username")
+        self.fields["lead_officer"].queryset = access.possible_lead_officers(
+            self.instance.lead_officer
         )
 
     def clean_number(self) -> str:
@@ -245,4 +242,4 @@ class ClosureForm(VersionedModelForm):
         self.fields["closed_at_meeting"].queryset = Meeting.objects.filter(
             committee=self.instance.review.committee_id, date__lte=timezone.localdate()
         ).select_related("committee")
-        self.fields["closed_at_meeting"].label_from_instance = lambda m: f"{m.date:%-d %B %Y}"
+        self.fields["closed_at_meeting"].label_from_instance = lambda m: date_format(m.date)

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import (
-    Count,
     Exists,
     F,
     Func,
@@ -23,13 +22,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from reviews.models import Meeting, Review, WorkProgrammeItem
 
-from . import access
-from .choices import Status
-from .models import Recommendation, needs_update_condition
-from .register import Flag, recently_updated
+from ..choices import Status
+from ..models import Recommendation, needs_update_condition
+from ..register.filters import Flag, recently_updated
 
 RECENT_DAYS = 30
 # The statuses in order, listed once: iterating an enum is slow enough to show on this page.
@@ -75,13 +74,6 @@ class CommitteeSummary:
     reviews: list[ReviewSummary] = field(default_factory=list)
 
 
-def is_officer(user) -> bool:
-    """Someone who updates the recommendations of their own organisation (not a clerk)."""
-    return user.has_perm("recommendations.add_progressupdate") and not access.may_edit_register(
-        user
-    )
-
-
 def _count_of(queryset) -> Subquery:
     """A correlated COUNT(*) of `queryset` as an expression, 0 when nothing matches."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
@@ -98,14 +90,11 @@ def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
         extra["yours"] = Q(is_mine=True) & needs_update_condition(today)
     counts = recommendations.flag_counts(today, **extra)
 
-    def plural(n: int, one: str, many: str) -> str:
-        return one if n == 1 else many
-
     headlines = {
         "open": Headline(
             "open",
             counts["open"],
-            plural(counts["open"], "open recommendation", "open recommendations"),
+            ngettext("open recommendation", "open recommendations", counts["open"]),
             {"show": Flag.OPEN.value},
         ),
         "overdue": Headline(
@@ -129,11 +118,12 @@ def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
         "updated": Headline(
             "updated",
             counts["updated"],
-            plural(
+            ngettext(
+                "recommendation with an update recorded in the last %(days)d days",
+                "recommendations with an update recorded in the last %(days)d days",
                 counts["updated"],
-                f"recommendation with an update recorded in the last {RECENT_DAYS} days",
-                f"recommendations with an update recorded in the last {RECENT_DAYS} days",
-            ),
+            )
+            % {"days": RECENT_DAYS},
             {"updated_within": str(RECENT_DAYS)},
         ),
     }
@@ -162,14 +152,7 @@ def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
         .select_related("committee")
         .order_by("committee__name", F("report_to_executive_date").desc(nulls_last=True), "title")
     )
-    by_review: dict[int, dict[str, int]] = {}
-    rows = (
-        Recommendation.objects.order_by()
-        .values_list("review", "current_status")
-        .annotate(n=Count("pk"))
-    )
-    for review_id, status, n in rows:
-        by_review.setdefault(review_id, {})[status] = n
+    by_review = Recommendation.objects.status_counts_by_review()
     committees: list[CommitteeSummary] = []
     for review in reviews:
         if not committees or committees[-1].committee.pk != review.committee_id:

@@ -1,0 +1,1 @@
+"""The dashboard: what needs attention, computed in a fixed number of queries."""
