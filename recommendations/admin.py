@@ -1,8 +1,8 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from reviews.admin import ReviewAdmin
 from reviews.models import Review
+from scrutiny.admin import VersionedAdmin
 
 from .models import ProgressUpdate, PublishedAppendix, Recommendation
 
@@ -28,7 +28,7 @@ class ReadOnlyProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(VersionedAdmin):
     list_display = [
         "__str__",
         "lead_organisation",
@@ -50,11 +50,6 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     exclude = ["version"]
     inlines = [ReadOnlyProgressUpdateInline]
     history_list_display = ["response", "target_date", "revised_target_date"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 class RecommendationInline(admin.StackedInline):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from scrutiny.admin import VersionedAdmin
+
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
 
@@ -60,7 +62,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(VersionedAdmin):
     list_display = [
         "title",
         "committee",

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from reviews.models import Review
-from tests.factories import make_committee, make_review, make_user
+from tests.factories import make_committee, make_recommendation, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,72 @@ def test_a_title_with_markup_is_shown_escaped(client, clerk, committee):
     content = response.content.decode()
     assert "<i>Cyber</i>" not in content
     assert "&lt;i&gt;Cyber&lt;/i&gt;" in content
+
+
+def test_an_admin_edit_then_a_form_opened_before_it_shows_the_conflict_page(
+    client, clerk, administrator, committee
+):
+    review = make_review("Review of cybercrime", committee=committee)
+    client.force_login(clerk)
+    opened = client.get(f"/reviews/{review.pk}/edit/")
+    assert 'name="version" value="1"' in opened.content.decode()
+
+    client.force_login(administrator)
+    saved = client.post(
+        f"/admin/reviews/review/{review.pk}/change/",
+        {
+            "committee": committee.pk,
+            "title": "Review of cybercrime",
+            "chaired_by": "Cllr Admin",
+            "municipal_year": "",
+            "report_to_executive_date": "",
+            "status": "in_progress",
+            "recommendations-TOTAL_FORMS": "0",
+            "recommendations-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+    assert saved.status_code == 302
+    review.refresh_from_db()
+    assert review.version == 2
+
+    client.force_login(clerk)
+    response = client.post(
+        f"/reviews/{review.pk}/edit/", form_data(committee, chaired_by="Cllr Stale Form")
+    )
+
+    assert response.status_code == 409
+    assert ">Cllr Admin</td>" in response.content.decode()
+    review.refresh_from_db()
+    assert review.chaired_by == "Cllr Admin"
+
+
+def test_an_admin_edit_of_a_recommendation_inline_bumps_its_version(
+    client, administrator, committee
+):
+    review = make_review("Review of cybercrime", committee=committee)
+    recommendation = make_recommendation("1", review=review, text="Old words.")
+    client.force_login(administrator)
+    saved = client.post(
+        f"/admin/reviews/review/{review.pk}/change/",
+        {
+            "committee": committee.pk,
+            "title": "Review of cybercrime",
+            "chaired_by": "",
+            "municipal_year": "",
+            "report_to_executive_date": "",
+            "status": "in_progress",
+            "recommendations-TOTAL_FORMS": "1",
+            "recommendations-INITIAL_FORMS": "1",
+            "recommendations-0-id": recommendation.pk,
+            "recommendations-0-review": review.pk,
+            "recommendations-0-number": "1",
+            "recommendations-0-text": "New words.",
+            "recommendations-0-response": "awaiting",
+            "recommendations-0-target_date": "",
+            "_save": "Save",
+        },
+    )
+    assert saved.status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.text, recommendation.version) == ("New words.", 2)

@@ -1,0 +1,24 @@
+"""Admin pieces shared by the apps."""
+
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """An admin for a record edited with optimistic locking (see scrutiny/editing.py): every save
+    of an existing record here, and of a versioned record in one of its inlines, bumps `version`,
+    so a form opened elsewhere before the admin edit is refused with the conflict page rather than
+    silently overwriting it."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = set(formset.deleted_forms) if formset.can_delete else set()
+        for inline_form in formset.initial_forms:
+            instance = inline_form.instance
+            changed = inline_form not in deleted and inline_form.has_changed()
+            if changed and hasattr(instance, "version"):
+                instance.version += 1
+        super().save_formset(request, form, formset, change)
