@@ -281,22 +281,29 @@ class DemoLoader:
 
 @transaction.atomic
 def load_demo() -> DemoLoader:
+    """Build (or bring up to date) the world of the seed minute; safe to run again."""
     loader = DemoLoader()
     start = at(REPORTED_TO_CABINET, 9)
-
-    organisations = {}
-    for name, kind in ORGANISATIONS.items():
-        organisations[name] = loader.ensure(
-            Organisation, {"name": name}, {"kind": kind}, user=None, when=start
-        )
+    organisations = {
+        name: loader.ensure(Organisation, {"name": name}, {"kind": kind}, user=None, when=start)
+        for name, kind in ORGANISATIONS.items()
+    }
     users = {
         username: loader.ensure_user(
             username, first, last, group, organisations.get(org or ""), superuser
         )
         for username, first, last, group, org, superuser in USERS
     }
-    clerk, officer = users["clerk"], users["officer"]
+    review = _ensure_committee_world(loader, clerk=users["clerk"], start=start)
+    for item in RECOMMENDATIONS:
+        _ensure_recommendation(
+            loader, item, review, organisations, clerk=users["clerk"], officer=users["officer"]
+        )
+    return loader
 
+
+def _ensure_committee_world(loader: DemoLoader, *, clerk, start) -> Review:
+    """The committee, the review, the meeting and its work programme; returns the review."""
     committee = loader.ensure(
         Committee,
         {"name": COMMITTEE},
@@ -344,9 +351,16 @@ def load_demo() -> DemoLoader:
         user=clerk,
         when=at(MEETING_DATE, 15),
     )
+    return review
 
-    for item in RECOMMENDATIONS:
-        values = {
+
+def _ensure_recommendation(loader: DemoLoader, item, review, organisations, *, clerk, officer):
+    """One recommendation of the minute with its partners, revised date and progress update."""
+    start = at(REPORTED_TO_CABINET, 9)
+    recommendation = loader.ensure(
+        Recommendation,
+        {"review": review, "number": item.number},
+        {
             "text": item.text,
             "lead_organisation": organisations[item.lead],
             "lead_officer": officer if item.lead == officer.organisation.name else None,
@@ -356,47 +370,46 @@ def load_demo() -> DemoLoader:
             "is_priority": item.priority,
             "created_at": start,
             **item.extra,
-        }
+        },
+        user=clerk,
+        when=start,
+    )
+    _ensure_partners(recommendation, {organisations[name] for name in item.partners}, clerk)
+    if item.revised_target_date:
         recommendation = loader.ensure(
             Recommendation,
-            {"review": review, "number": item.number},
-            values,
-            user=clerk,
-            when=start,
+            {"pk": recommendation.pk},
+            {
+                "revised_target_date": item.revised_target_date,
+                "revision_reason": item.revision_reason,
+            },
+            user=officer,
+            when=at(UPDATES_AS_AT, 11),
         )
-        partners = {organisations[name] for name in item.partners}
-        if set(recommendation.partners.all()) != partners:
-            # Just after the recommendation when it was created in this run, else now: history
-            # rows of one record must never share a moment, or "as of" cannot pick one.
-            recommendation._history_user = clerk
-            created_in_this_run = getattr(recommendation, "_history_date", None)
-            recommendation._history_date = (
-                created_in_this_run + datetime.timedelta(seconds=1)
-                if created_in_this_run
-                else timezone.now()
-            )
-            recommendation.partners.set(partners)
-        if item.revised_target_date:
-            recommendation = loader.ensure(
-                Recommendation,
-                {"pk": recommendation.pk},
-                {
-                    "revised_target_date": item.revised_target_date,
-                    "revision_reason": item.revision_reason,
-                },
-                user=officer,
-                when=at(UPDATES_AS_AT, 11),
-            )
-        if not ProgressUpdate.objects.filter(
-            recommendation=recommendation, as_at=UPDATES_AS_AT, narrative=item.update
-        ).exists():
-            ProgressUpdate.objects.create(
-                recommendation=recommendation,
-                as_at=UPDATES_AS_AT,
-                status=item.status,
-                narrative=item.update,
-                author=officer,
-                recorded_at=at(UPDATES_AS_AT, 11),
-            )
-            loader.created += 1
-    return loader
+    if not ProgressUpdate.objects.filter(
+        recommendation=recommendation, as_at=UPDATES_AS_AT, narrative=item.update
+    ).exists():
+        ProgressUpdate.objects.create(
+            recommendation=recommendation,
+            as_at=UPDATES_AS_AT,
+            status=item.status,
+            narrative=item.update,
+            author=officer,
+            recorded_at=at(UPDATES_AS_AT, 11),
+        )
+        loader.created += 1
+
+
+def _ensure_partners(recommendation, partners: set, clerk) -> None:
+    if set(recommendation.partners.all()) == partners:
+        return
+    # Just after the recommendation when it was created in this run, else now: history rows of
+    # one record must never share a moment, or "as of" cannot pick one.
+    recommendation._history_user = clerk
+    created_in_this_run = getattr(recommendation, "_history_date", None)
+    recommendation._history_date = (
+        created_in_this_run + datetime.timedelta(seconds=1)
+        if created_in_this_run
+        else timezone.now()
+    )
+    recommendation.partners.set(partners)
