@@ -114,38 +114,42 @@ def add_recommendation(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def edit_recommendation(request, pk):
+def _edit_recommendation_with(request, pk, form_class, template: str, **options):
+    """A clerk's locked edit of one recommendation (see scrutiny/editing.py)."""
     recommendation = access.get_recommendation_for_edit(request, pk)
     return edit_with_lock(
         request,
         model=Recommendation,
         pk=recommendation.pk,
-        form_class=RecommendationForm,
-        template="pages/recommendation_form.html",
+        form_class=form_class,
+        template=template,
         context={
             "recommendation": recommendation,
             "review": recommendation.review,
             "back_url": recommendation.get_absolute_url(),
         },
+        **options,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_recommendation(request, pk):
+    return _edit_recommendation_with(
+        request,
+        pk,
+        RecommendationForm,
+        "pages/recommendation_form.html",
         success="Recommendation saved",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def close_recommendation(request, pk):
-    recommendation = access.get_recommendation_for_edit(request, pk)
-    return edit_with_lock(
+    return _edit_recommendation_with(
         request,
-        model=Recommendation,
-        pk=recommendation.pk,
-        form_class=ClosureForm,
-        template="pages/closure_form.html",
-        context={
-            "recommendation": recommendation,
-            "review": recommendation.review,
-            "back_url": recommendation.get_absolute_url(),
-        },
+        pk,
+        ClosureForm,
+        "pages/closure_form.html",
         success="Closure recorded",
         save=lambda form: form.instance.close(
             meeting=form.cleaned_data["closed_at_meeting"],
