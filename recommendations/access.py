@@ -17,7 +17,7 @@ from .models import Recommendation
 # The roles (groups, see the roles migration) whose members may lead a recommendation.
 LEAD_OFFICER_ROLES = ["Officer", "Scrutiny officer"]
 
-# Every role of DOMAIN.md reads everything; a signed-in user with no role reads nothing.
+# Every role (docs/domain.md, "Roles") reads everything; a signed-in user with no role reads nothing.
 readers_only = permission_required("recommendations.view_recommendation", raise_exception=True)
 
 

@@ -1,4 +1,4 @@
-"""The three roles of DOMAIN.md as groups, with the permissions the roles table gives them.
+"""The three roles of docs/domain.md as groups, with the permissions the roles table gives them.
 
 Administrators are superusers and need no group.
 """

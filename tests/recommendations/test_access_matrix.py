@@ -1,4 +1,4 @@
-"""The roles table of DOMAIN.md, URL by URL: every page of the app, GET and POST, for each persona.
+"""The roles table of docs/domain.md, URL by URL: every page of the app, GET and POST, for each persona.
 
 A refused request changes nothing, and an allowed POST with nothing filled in only shows the form's
 errors: the fingerprint of the database is the same before and after every request here.
