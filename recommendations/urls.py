@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import (
-    appendix_views,
     dashboard_views,
     progress_update_views,
     recommendation_views,
@@ -10,6 +9,7 @@ from . import (
     tracker_views,
     views,
 )
+from .appendix import views as appendix_views
 
 app_name = "recommendations"
 

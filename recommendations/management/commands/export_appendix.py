@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from recommendations.appendix import DEFAULT_NUMBER, build_appendix, render_report_html
-from recommendations.pdf import html_to_pdf
+from recommendations.appendix.build import DEFAULT_NUMBER, build_appendix
+from recommendations.appendix.pdf import html_to_pdf
+from recommendations.appendix.render import render_report_html
 from reviews.models import Meeting, Review
 
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from recommendations.appendix import build_appendix, default_known_at, render_report_html
+from recommendations.appendix.build import build_appendix, default_known_at
+from recommendations.appendix.render import render_report_html
 from recommendations.choices import Closure, Response, Status
 from tests.factories import (
     make_meeting,
@@ -16,7 +17,7 @@ from tests.factories import (
     make_update,
     make_user,
 )
-from tests.recommendations.appendix_helpers import DEMO_MEETING, at, load_demo
+from tests.recommendations.appendix.helpers import DEMO_MEETING, at, load_demo
 
 pytestmark = pytest.mark.django_db
 

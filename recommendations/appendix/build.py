@@ -1,8 +1,7 @@
-"""The appendix: the progress report on one review, as at a date D, as known at a moment K.
+"""What the appendix says: `build_appendix` makes it, as at a date D, as known at a moment K.
 
 `build_appendix` is the one place that decides what the report says. The screen page, the PDF,
-the publish action and the `export_appendix` command all render the object it returns, so they
-can never disagree.
+the publish action and the `export_appendix` command all render the object it returns.
 
 Everything is read as it stood at K: the recommendations (text, lead, partners, dates, response,
 closure), their organisations' names, the review's title and committee, and the work programme,
@@ -20,21 +19,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.conf import settings
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from reviews.models import Committee, Meeting, Organisation, Review, WorkProgrammeItem
 
-from .choices import FINISHED_STATUSES, Closure, Response, Status
-from .models import ProgressUpdate, PublishedAppendix, Recommendation, natural_sort_key
-from .pdf import generator_version, html_to_pdf, sha256
+from ..choices import FINISHED_STATUSES, Closure, Response, Status
+from ..models import ProgressUpdate, PublishedAppendix, Recommendation, natural_sort_key
 
 DEFAULT_NUMBER = 2
-PRINT_TEMPLATE = "reports/appendix_print.html"
 
 
 @dataclass(frozen=True)
@@ -319,75 +313,3 @@ def _organisation_names(ids: set[int], known_at: datetime.datetime) -> dict[int,
 
 def _closure_label(code: str) -> str:
     return Closure(code).label if code else ""
-
-
-def render_report_html(appendix: Appendix, *, generated_at: datetime.datetime | None = None) -> str:
-    """The standalone report document (the PDF's source and the published HTML copy).
-
-    It depends only on the appendix and the generated time (K unless given): no request, no CSRF
-    token, no nonce, no clock, so rendering the same D and K again gives the same bytes.
-    """
-    return render_to_string(
-        PRINT_TEMPLATE,
-        {
-            "appendix": appendix,
-            "generated_at": timezone.localtime(generated_at or appendix.known_at),
-            "stylesheet": f"{settings.STATIC_URL}css/print.css",
-            "statuses": list(Status),
-        },
-    )
-
-
-def appendix_for_published(published: PublishedAppendix) -> Appendix:
-    """Build the appendix again for a published copy's D, K, meeting, number and options."""
-    return build_appendix(
-        published.review,
-        published.as_at,
-        known_at=published.known_at,
-        meeting=published.meeting,
-        number=published.number,
-        include_closed=published.include_closed,
-    )
-
-
-def publish_appendix(
-    review: Review,
-    *,
-    meeting: Meeting,
-    as_at: datetime.date,
-    number: int = DEFAULT_NUMBER,
-    include_closed: bool = False,
-    user,
-) -> PublishedAppendix:
-    """Freeze the appendix as known now and store it for `meeting`: HTML, PDF and its SHA-256.
-
-    K is the moment of publishing, which the copy also shows as when it was generated.
-    """
-    if meeting.committee_id != review.committee_id:
-        raise ValueError("The meeting is not a meeting of the review's committee.")
-    published_at = timezone.now()
-    appendix = build_appendix(
-        review,
-        as_at,
-        known_at=published_at,
-        meeting=meeting,
-        number=number,
-        include_closed=include_closed,
-    )
-    html = render_report_html(appendix)
-    pdf = html_to_pdf(html)
-    with transaction.atomic():
-        return PublishedAppendix.objects.create(
-            review=review,
-            meeting=meeting,
-            as_at=as_at,
-            known_at=published_at,
-            number=number,
-            include_closed=include_closed,
-            html=html,
-            pdf=pdf,
-            pdf_sha256=sha256(pdf),
-            generator_version=generator_version(),
-            published_by=user,
-            published_at=published_at,
-        )

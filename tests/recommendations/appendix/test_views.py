@@ -9,7 +9,7 @@ from django.urls import reverse
 from recommendations.models import PublishedAppendix
 from reviews.models import User
 from tests.factories import make_committee, make_meeting
-from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
+from tests.recommendations.appendix.helpers import DEMO_MEETING, load_demo, pdf_text
 
 pytestmark = pytest.mark.django_db
 

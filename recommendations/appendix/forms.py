@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from reviews.models import Meeting, Review
 from scrutiny.forms import Form, GovUKDateField
 
-from .appendix import DEFAULT_NUMBER
+from .build import DEFAULT_NUMBER
 
 MAX_APPENDIX_NUMBER = 99
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)

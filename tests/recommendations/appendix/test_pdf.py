@@ -8,11 +8,17 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from recommendations.appendix import build_appendix, render_report_html
+from recommendations.appendix.build import build_appendix
+from recommendations.appendix.pdf import (
+    FetchRefused,
+    StaticFilesFetcher,
+    cyclic_gc_paused,
+    html_to_pdf,
+)
+from recommendations.appendix.render import render_report_html
 from recommendations.choices import Status
-from recommendations.pdf import FetchRefused, StaticFilesFetcher, cyclic_gc_paused, html_to_pdf
 from tests.factories import make_recommendation, make_review, make_update
-from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
+from tests.recommendations.appendix.helpers import DEMO_MEETING, load_demo, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,18 +9,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import Meeting, Review
 
-from . import access
-from .access import readers_only
-from .appendix import (
-    DEFAULT_NUMBER,
-    build_appendix,
-    file_name,
-    publish_appendix,
-    render_report_html,
-)
-from .appendix_forms import AppendixForm, PublishForm
-from .models import PublishedAppendix
+from .. import access
+from ..access import readers_only
+from ..models import PublishedAppendix
+from .build import DEFAULT_NUMBER, build_appendix, file_name
+from .forms import AppendixForm, PublishForm
 from .pdf import html_to_pdf
+from .publish import publish_appendix
+from .render import render_report_html
 
 
 def _get_review(pk) -> Review:
