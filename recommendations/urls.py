@@ -10,6 +10,7 @@ from . import (
     views,
 )
 from .appendix import views as appendix_views
+from .pages import meetings
 
 app_name = "recommendations"
 
@@ -52,7 +53,7 @@ urlpatterns = [
         appendix_views.publish_progress_report,
         name="publish_progress_report",
     ),
-    path("meetings/<int:pk>/", appendix_views.show_meeting, name="show_meeting"),
+    path("meetings/<int:pk>/", meetings.show_meeting, name="show_meeting"),
     path(
         "published-appendices/<int:pk>/pdf/",
         appendix_views.download_published_appendix,

@@ -3,7 +3,7 @@
 One data object, several renderings, so they can never disagree:
 
 - `build` makes the `Appendix` (what the report says): the one place that decides its content.
-- `views` shows it on screen.
+- `views` shows it on screen (`templates/appendix/show_progress_report.html`).
 - `render` turns it into the standalone print HTML, and `pdf` turns that into a tagged PDF.
 - `publish` freezes the print HTML and the PDF for a meeting; building the appendix again for a
   published copy's D and K gives the same HTML.

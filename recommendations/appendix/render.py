@@ -9,7 +9,7 @@ from django.utils import timezone
 from ..choices import Status
 from .build import Appendix
 
-PRINT_TEMPLATE = "reports/appendix_print.html"
+PRINT_TEMPLATE = "appendix/appendix_print.html"
 
 
 def render_report_html(appendix: Appendix, *, generated_at: datetime.datetime | None = None) -> str:

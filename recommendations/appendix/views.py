@@ -1,4 +1,4 @@
-"""The appendix on screen, as a PDF, published to a meeting; the meeting page and its copies."""
+"""The appendix on screen, as a PDF, published to a meeting, and its published copies."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews.models import Meeting, Review
+from reviews.models import Review
 
 from .. import access
 from ..access import readers_only
@@ -55,7 +55,7 @@ def _render_page(request, review, form, *, status=200):
     appendix = _appendix_for(form) if form.is_valid() else None
     return render(
         request,
-        "reports/appendix.html",
+        "appendix/show_progress_report.html",
         {
             "review": review,
             "form": form,
@@ -109,23 +109,6 @@ def publish_progress_report(request, pk):
         f"{published.meeting.date:%-d %B %Y}",
     )
     return redirect("recommendations:show_meeting", published.meeting_id)
-
-
-@require_safe
-@readers_only
-def show_meeting(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    items = meeting.work_programme_items.select_related("review").order_by("title", "pk")
-    published = (
-        meeting.published_appendices.select_related("review", "published_by")
-        .defer("html", "pdf")
-        .order_by("-published_at", "-pk")
-    )
-    return render(
-        request,
-        "reports/meeting.html",
-        {"meeting": meeting, "items": items, "published": published},
-    )
 
 
 @require_safe
