@@ -15,8 +15,8 @@ one query each, and over a table it returns duplicates when two rows share a `hi
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
@@ -26,9 +26,23 @@ from django.utils.text import slugify
 from reviews.models import Committee, Meeting, Organisation, Review, WorkProgrammeItem
 
 from ..choices import FINISHED_STATUSES, Closure, Response, Status
-from ..models import ProgressUpdate, PublishedAppendix, Recommendation, natural_sort_key
+from ..models import OPEN, ProgressUpdate, PublishedAppendix, Recommendation, natural_sort_key
 
 DEFAULT_NUMBER = 2
+# What the appendix reads from each recommendation's history row at K.
+RECOMMENDATION_FIELDS = (
+    "history_id",
+    "id",
+    "number",
+    "text",
+    "lead_organisation_id",
+    "response",
+    "response_text",
+    "target_date",
+    "revised_target_date",
+    "revision_reason",
+    "closure",
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,6 @@ class Appendix:
     rows: tuple[AppendixRow, ...]
     summary: tuple[StatusCount, ...]
     overdue_count: int
-    heading_lines: tuple[str, ...] = field(default=())
 
     @property
     def title(self) -> str:
@@ -90,6 +103,12 @@ class Appendix:
             f"Appendix {self.number}: Progress against the recommendations of the "
             f"{self.review_title}"
         )
+
+    @property
+    def heading_lines(self) -> tuple[str, ...]:
+        """Under the title: the committee, the meeting when it is for one, the position date."""
+        meeting = (f"Meeting of {self.meeting_date:%-d %B %Y}",) if self.meeting_date else ()
+        return (self.committee, *meeting, f"Position as at {self.as_at:%-d %B %Y}")
 
     @property
     def total(self) -> int:
@@ -166,108 +185,11 @@ def build_appendix(
         known_at = default_known_at(as_at)
     if meeting is not None and meeting.committee_id != review.committee_id:
         raise ValueError("The meeting is not a meeting of the review's committee.")
-
-    review_then = _single_as_at_by_id(Review, review.pk, known_at)
-    review_title = review_then.title if review_then else review.title
-    committee_id = review_then.committee_id if review_then else review.committee_id
-    committee_then = _single_as_at_by_id(Committee, committee_id, known_at)
-    committee_name = committee_then.name if committee_then else review.committee.name
-
-    meeting_date = None
-    if meeting is not None:
-        meeting_then = _single_as_at_by_id(Meeting, meeting.pk, known_at)
-        meeting_date = meeting_then.date if meeting_then else meeting.date
+    review_title, committee_name = _review_and_committee_as_at(review, known_at)
+    meeting_date = _meeting_date_as_at(meeting, known_at) if meeting is not None else None
     before = min(as_at, meeting_date) if meeting_date else as_at
     previous = previous_report_date(review, before, known_at)
-
-    recommendations = list(
-        _latest_history_rows(Recommendation, known_at, review_id=review.pk).values(
-            "history_id",
-            "id",
-            "number",
-            "text",
-            "lead_organisation_id",
-            "response",
-            "response_text",
-            "target_date",
-            "revised_target_date",
-            "revision_reason",
-            "closure",
-        )
-    )
-    if not include_closed:
-        recommendations = [rec for rec in recommendations if not rec["closure"]]
-
-    partner_history = apps.get_model("recommendations", "HistoricalRecommendation_partners")
-    partners_by_history: dict[int, list[int]] = defaultdict(list)
-    for history_id, organisation_id in partner_history.objects.filter(
-        history_id__in=[rec["history_id"] for rec in recommendations]
-    ).values_list("history_id", "organisation_id"):
-        partners_by_history[history_id].append(organisation_id)
-
-    organisation_ids = {rec["lead_organisation_id"] for rec in recommendations} | {
-        org for orgs in partners_by_history.values() for org in orgs
-    }
-    names = _organisation_names(organisation_ids - {None}, known_at)
-
-    updates_by_recommendation: dict[int, list[NarrativeEntry]] = defaultdict(list)
-    for recommendation_id, update_as_at, status, narrative in (
-        ProgressUpdate.objects.filter(
-            recommendation_id__in=[rec["id"] for rec in recommendations],
-            as_at__lte=as_at,
-            recorded_at__lte=known_at,
-        )
-        .order_by("-as_at", "-recorded_at", "-pk")
-        .values_list("recommendation_id", "as_at", "status", "narrative")
-    ):
-        updates_by_recommendation[recommendation_id].append(
-            NarrativeEntry(as_at=update_as_at, status=Status(status), text=narrative)
-        )
-
-    rows = []
-    for rec in sorted(recommendations, key=lambda rec: natural_sort_key(rec["number"])):
-        updates = updates_by_recommendation.get(rec["id"], [])
-        status = updates[0].status if updates else Status.NOT_STARTED
-        since = [u for u in updates if previous is None or u.as_at > previous]
-        target = rec["revised_target_date"] or rec["target_date"]
-        is_closed = bool(rec["closure"])
-        rows.append(
-            AppendixRow(
-                recommendation_id=rec["id"],
-                number=rec["number"],
-                text=rec["text"],
-                response=Response(rec["response"]),
-                response_text=rec["response_text"],
-                lead=names.get(rec["lead_organisation_id"], ""),
-                partners=tuple(
-                    sorted(
-                        (names.get(org, "") for org in partners_by_history[rec["history_id"]]),
-                        key=str.casefold,
-                    )
-                ),
-                target_date=rec["target_date"],
-                revised_target_date=rec["revised_target_date"],
-                revision_reason=rec["revision_reason"],
-                status=status,
-                is_overdue=(
-                    not is_closed
-                    and status not in FINISHED_STATUSES
-                    and target is not None
-                    and target < as_at
-                ),
-                is_closed=is_closed,
-                closure_label=_closure_label(rec["closure"]),
-                narrative=tuple(since or updates[:1]),
-            )
-        )
-
-    counts = defaultdict(int)
-    for row in rows:
-        counts[row.status] += 1
-    heading = [committee_name]
-    if meeting is not None:
-        heading.append(f"Meeting of {meeting_date:%-d %B %Y}")
-    heading.append(f"Position as at {as_at:%-d %B %Y}")
+    rows = _rows(review, as_at, known_at, include_closed=include_closed, previous=previous)
     return Appendix(
         review_id=review.pk,
         review_title=review_title,
@@ -279,24 +201,78 @@ def build_appendix(
         meeting_date=meeting_date,
         previous_report_date=previous,
         include_closed=include_closed,
-        rows=tuple(rows),
-        summary=tuple(StatusCount(status, counts[status]) for status in Status),
+        rows=rows,
+        summary=_summary(rows),
         overdue_count=sum(row.is_overdue for row in rows),
-        heading_lines=tuple(heading),
     )
 
 
-def _single_as_at_by_id(model, pk, known_at):
-    row = (
-        model.history.model.objects.filter(id=pk, history_date__lte=known_at)
-        .order_by("-history_date", "-history_id")
-        .first()
+def _review_and_committee_as_at(review: Review, known_at: datetime.datetime) -> tuple[str, str]:
+    """The review's title and its committee's name as they were at K (else as they are now)."""
+    review_then = _single_as_at(Review, review.pk, known_at)
+    title = review_then.title if review_then else review.title
+    committee_id = review_then.committee_id if review_then else review.committee_id
+    committee_then = _single_as_at(Committee, committee_id, known_at)
+    return title, committee_then.name if committee_then else review.committee.name
+
+
+def _meeting_date_as_at(meeting: Meeting, known_at: datetime.datetime) -> datetime.date:
+    meeting_then = _single_as_at(Meeting, meeting.pk, known_at)
+    return meeting_then.date if meeting_then else meeting.date
+
+
+def _single_as_at(model, pk, known_at: datetime.datetime):
+    """One object's newest history row at K, or None (no history then, or deleted by then)."""
+    return _latest_history_rows(model, known_at, id=pk).first()
+
+
+def _rows(
+    review: Review,
+    as_at: datetime.date,
+    known_at: datetime.datetime,
+    *,
+    include_closed: bool,
+    previous: datetime.date | None,
+) -> tuple[AppendixRow, ...]:
+    """One row per recommendation as it stood at K, in natural number order."""
+    recommendations = _recommendations_as_at(review, known_at, include_closed=include_closed)
+    partners = _partner_ids([rec["history_id"] for rec in recommendations])
+    names = _organisation_names(
+        {rec["lead_organisation_id"] for rec in recommendations}
+        | {org for orgs in partners.values() for org in orgs},
+        known_at,
     )
-    return None if row is None or row.history_type == "-" else row
+    updates = _updates_by_recommendation([rec["id"] for rec in recommendations], as_at, known_at)
+    return tuple(
+        _row(rec, names, partners[rec["history_id"]], updates[rec["id"]], as_at, previous)
+        for rec in sorted(recommendations, key=lambda rec: natural_sort_key(rec["number"]))
+    )
 
 
-def _organisation_names(ids: set[int], known_at: datetime.datetime) -> dict[int, str]:
+def _recommendations_as_at(
+    review: Review, known_at: datetime.datetime, *, include_closed: bool
+) -> list[dict]:
+    """The review's recommendations as they stood at K (closed ones only when asked for)."""
+    recommendations = _latest_history_rows(Recommendation, known_at, review_id=review.pk)
+    if not include_closed:
+        recommendations = recommendations.filter(OPEN)
+    return list(recommendations.values(*RECOMMENDATION_FIELDS))
+
+
+def _partner_ids(history_ids: list[int]) -> defaultdict[int, list[int]]:
+    """The partner organisations recorded with each of these history rows of recommendations."""
+    partner_history = apps.get_model("recommendations", "HistoricalRecommendation_partners")
+    partners: defaultdict[int, list[int]] = defaultdict(list)
+    for history_id, organisation_id in partner_history.objects.filter(
+        history_id__in=history_ids
+    ).values_list("history_id", "organisation_id"):
+        partners[history_id].append(organisation_id)
+    return partners
+
+
+def _organisation_names(ids: set[int | None], known_at: datetime.datetime) -> dict[int, str]:
     """Organisation names as they were at K (current names for any without history then)."""
+    ids = ids - {None}
     names: dict[int, str] = {}
     rows = (
         Organisation.history.model.objects.filter(id__in=ids, history_date__lte=known_at)
@@ -309,6 +285,78 @@ def _organisation_names(ids: set[int], known_at: datetime.datetime) -> dict[int,
     if missing:
         names.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "name"))
     return names
+
+
+def _known_updates(as_at: datetime.date, known_at: datetime.datetime):
+    """The progress updates dated on or before D that had been recorded by K, newest first."""
+    return ProgressUpdate.objects.filter(as_at__lte=as_at, recorded_at__lte=known_at).order_by(
+        "-as_at", "-recorded_at", "-pk"
+    )
+
+
+def _updates_by_recommendation(
+    recommendation_ids: list[int], as_at: datetime.date, known_at: datetime.datetime
+) -> defaultdict[int, list[NarrativeEntry]]:
+    """Each recommendation's updates known at K for D, newest first."""
+    updates: defaultdict[int, list[NarrativeEntry]] = defaultdict(list)
+    for recommendation_id, update_as_at, status, narrative in (
+        _known_updates(as_at, known_at)
+        .filter(recommendation_id__in=recommendation_ids)
+        .values_list("recommendation_id", "as_at", "status", "narrative")
+    ):
+        updates[recommendation_id].append(
+            NarrativeEntry(as_at=update_as_at, status=Status(status), text=narrative)
+        )
+    return updates
+
+
+def _row(
+    rec: dict,
+    names: dict[int, str],
+    partner_ids: list[int],
+    updates: list[NarrativeEntry],
+    as_at: datetime.date,
+    previous: datetime.date | None,
+) -> AppendixRow:
+    status = updates[0].status if updates else Status.NOT_STARTED
+    target = rec["revised_target_date"] or rec["target_date"]
+    is_closed = bool(rec["closure"])
+    return AppendixRow(
+        recommendation_id=rec["id"],
+        number=rec["number"],
+        text=rec["text"],
+        response=Response(rec["response"]),
+        response_text=rec["response_text"],
+        lead=names.get(rec["lead_organisation_id"], ""),
+        partners=tuple(sorted((names.get(org, "") for org in partner_ids), key=str.casefold)),
+        target_date=rec["target_date"],
+        revised_target_date=rec["revised_target_date"],
+        revision_reason=rec["revision_reason"],
+        status=status,
+        is_overdue=(
+            not is_closed
+            and status not in FINISHED_STATUSES
+            and target is not None
+            and target < as_at
+        ),
+        is_closed=is_closed,
+        closure_label=_closure_label(rec["closure"]),
+        narrative=_narrative(updates, previous),
+    )
+
+
+def _narrative(
+    updates: list[NarrativeEntry], previous: datetime.date | None
+) -> tuple[NarrativeEntry, ...]:
+    """The updates since the previous report, newest first, or the latest alone if none since."""
+    since = [update for update in updates if previous is None or update.as_at > previous]
+    return tuple(since or updates[:1])
+
+
+def _summary(rows: tuple[AppendixRow, ...]) -> tuple[StatusCount, ...]:
+    """How many recommendations are in each status, every status listed."""
+    counts = Counter(row.status for row in rows)
+    return tuple(StatusCount(status, counts[status]) for status in Status)
 
 
 def _closure_label(code: str) -> str:
