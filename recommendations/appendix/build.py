@@ -19,14 +19,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
 from reviews.models import Committee, Meeting, Organisation, Review, WorkProgrammeItem
 
-from ..choices import FINISHED_STATUSES, Closure, Response, Status
-from ..models import OPEN, ProgressUpdate, PublishedAppendix, Recommendation, natural_sort_key
+from ..choices import Closure, Response, Status
+from ..models import (
+    EFFECTIVE_TARGET,
+    OPEN,
+    ProgressUpdate,
+    PublishedAppendix,
+    Recommendation,
+    natural_sort_key,
+    overdue_condition,
+)
 
 DEFAULT_NUMBER = 2
 # What the appendix reads from each recommendation's history row at K.
@@ -235,7 +244,7 @@ def _rows(
     previous: datetime.date | None,
 ) -> tuple[AppendixRow, ...]:
     """One row per recommendation as it stood at K, in natural number order."""
-    recommendations = _recommendations_as_at(review, known_at, include_closed=include_closed)
+    recommendations = _recommendations_as_at(review, as_at, known_at, include_closed=include_closed)
     partners = _partner_ids([rec["history_id"] for rec in recommendations])
     names = _organisation_names(
         {rec["lead_organisation_id"] for rec in recommendations}
@@ -244,19 +253,39 @@ def _rows(
     )
     updates = _updates_by_recommendation([rec["id"] for rec in recommendations], as_at, known_at)
     return tuple(
-        _row(rec, names, partners[rec["history_id"]], updates[rec["id"]], as_at, previous)
+        _row(rec, names, partners[rec["history_id"]], updates[rec["id"]], previous)
         for rec in sorted(recommendations, key=lambda rec: natural_sort_key(rec["number"]))
     )
 
 
 def _recommendations_as_at(
-    review: Review, known_at: datetime.datetime, *, include_closed: bool
+    review: Review, as_at: datetime.date, known_at: datetime.datetime, *, include_closed: bool
 ) -> list[dict]:
-    """The review's recommendations as they stood at K (closed ones only when asked for)."""
-    recommendations = _latest_history_rows(Recommendation, known_at, review_id=review.pk)
+    """The review's recommendations as they stood at K (closed ones only when asked for), each
+    with its status as at D as known at K and whether it was then overdue.
+
+    The history has no `current_status` (it is derived from the updates), so the newest known
+    update's status is annotated under that name, and `overdue_condition` (the one definition of
+    overdue) applies to the history rows as it does to the recommendations.
+    """
+    newest_status = _known_updates(as_at, known_at).filter(recommendation_id=OuterRef("id"))
+    recommendations = (
+        _latest_history_rows(Recommendation, known_at, review_id=review.pk)
+        .annotate(
+            current_status=Coalesce(
+                Subquery(newest_status.values("status")[:1]),
+                Value(Status.NOT_STARTED.value),
+                output_field=CharField(),
+            )
+        )
+        .alias(effective_target=EFFECTIVE_TARGET)
+        .annotate(
+            is_overdue=Case(When(overdue_condition(as_at), then=Value(True)), default=Value(False))
+        )
+    )
     if not include_closed:
         recommendations = recommendations.filter(OPEN)
-    return list(recommendations.values(*RECOMMENDATION_FIELDS))
+    return list(recommendations.values(*RECOMMENDATION_FIELDS, "current_status", "is_overdue"))
 
 
 def _partner_ids(history_ids: list[int]) -> defaultdict[int, list[int]]:
@@ -315,12 +344,8 @@ def _row(
     names: dict[int, str],
     partner_ids: list[int],
     updates: list[NarrativeEntry],
-    as_at: datetime.date,
     previous: datetime.date | None,
 ) -> AppendixRow:
-    status = updates[0].status if updates else Status.NOT_STARTED
-    target = rec["revised_target_date"] or rec["target_date"]
-    is_closed = bool(rec["closure"])
     return AppendixRow(
         recommendation_id=rec["id"],
         number=rec["number"],
@@ -332,14 +357,9 @@ def _row(
         target_date=rec["target_date"],
         revised_target_date=rec["revised_target_date"],
         revision_reason=rec["revision_reason"],
-        status=status,
-        is_overdue=(
-            not is_closed
-            and status not in FINISHED_STATUSES
-            and target is not None
-            and target < as_at
-        ),
-        is_closed=is_closed,
+        status=Status(rec["current_status"]),
+        is_overdue=bool(rec["is_overdue"]),
+        is_closed=bool(rec["closure"]),
         closure_label=_closure_label(rec["closure"]),
         narrative=_narrative(updates, previous),
     )
