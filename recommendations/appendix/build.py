@@ -22,6 +22,7 @@ from django.apps import apps
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from reviews.models import Committee, Meeting, Organisation, Review, WorkProgrammeItem
@@ -38,6 +39,7 @@ from ..models import (
 )
 
 DEFAULT_NUMBER = 2
+MAX_APPENDIX_NUMBER = 99
 # What the appendix reads from each recommendation's history row at K.
 RECOMMENDATION_FIELDS = (
     "history_id",
@@ -116,8 +118,11 @@ class Appendix:
     @property
     def heading_lines(self) -> tuple[str, ...]:
         """Under the title: the committee, the meeting when it is for one, the position date."""
-        meeting = (f"Meeting of {self.meeting_date:%-d %B %Y}",) if self.meeting_date else ()
-        return (self.committee, *meeting, f"Position as at {self.as_at:%-d %B %Y}")
+        lines = [self.committee]
+        if self.meeting_date:
+            lines.append(f"Meeting of {date_format(self.meeting_date, 'j F Y')}")
+        lines.append(f"Position as at {date_format(self.as_at, 'j F Y')}")
+        return tuple(lines)
 
     @property
     def total(self) -> int:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import Review
@@ -106,7 +107,7 @@ def publish_progress_report(request, pk):
     messages.success(
         request,
         f"Appendix {published.number} published to the meeting of "
-        f"{published.meeting.date:%-d %B %Y}",
+        f"{date_format(published.meeting.date, 'j F Y')}",
     )
     return redirect("recommendations:show_meeting", published.meeting_id)
 
