@@ -5,12 +5,14 @@ import gc
 import io
 import re
 
+import pydyf
 import pytest
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from recommendations.appendix.build import build_appendix
 from recommendations.appendix.pdf import (
+    PYDYF_PAGE_REFERENCES,
     FetchRefused,
     StaticFilesFetcher,
     cyclic_gc_paused,
@@ -136,6 +138,17 @@ def test_structure_elements_point_at_the_pages_their_content_is_on():
         if e.get("/S") == "/TR"
     ]
     assert rows == sorted(rows) and rows[-1] == len(pages) - 1
+
+
+def test_the_pydyf_patch_is_in_place_and_agrees_with_pydyf():
+    assert isinstance(PYDYF_PAGE_REFERENCES, property)
+    assert pydyf.PDF.page_references is not PYDYF_PAGE_REFERENCES
+    document = pydyf.PDF()
+    for _ in range(3):
+        first = document.page_references  # cached, then rebuilt when a page is added
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert document.page_references == PYDYF_PAGE_REFERENCES.fget(document)
+        assert len(document.page_references) == len(first) + 1
 
 
 def test_the_garbage_collector_is_paused_only_while_rendering():
