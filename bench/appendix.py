@@ -49,11 +49,12 @@ from django.test.utils import (  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from recommendations.appendix import build_appendix, render_report_html  # noqa: E402
+from recommendations.appendix.build import build_appendix  # noqa: E402
+from recommendations.appendix.pdf import html_to_pdf  # noqa: E402
+from recommendations.appendix.render import render_report_html  # noqa: E402
 from recommendations.choices import Response, Status  # noqa: E402
 from recommendations.demo import ORGANISATIONS, RECOMMENDATIONS  # noqa: E402
 from recommendations.models import ProgressUpdate, Recommendation  # noqa: E402
-from recommendations.pdf import html_to_pdf  # noqa: E402
 from reviews.models import (  # noqa: E402
     Committee,
     Meeting,

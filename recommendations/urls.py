@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import appendix_views, tracker_views
+from . import tracker_views
+from .appendix import views as appendix_views
 from .dashboard import views as dashboard_views
+from .pages import meetings
 from .pages import progress_updates as progress_update_views
 from .pages import recommendations as recommendation_views
 from .pages import reviews as review_views
@@ -48,7 +50,7 @@ urlpatterns = [
         appendix_views.publish_progress_report,
         name="publish_progress_report",
     ),
-    path("meetings/<int:pk>/", appendix_views.show_meeting, name="show_meeting"),
+    path("meetings/<int:pk>/", meetings.show_meeting, name="show_meeting"),
     path(
         "published-appendices/<int:pk>/pdf/",
         appendix_views.download_published_appendix,

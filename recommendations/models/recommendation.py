@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .rules import (
     STALE,
     STALE_AFTER_DAYS,
     UNFINISHED,
+    flag,
     needs_update_condition,
     overdue_condition,
     response_overdue_condition,
@@ -35,11 +36,6 @@ if TYPE_CHECKING:
 def natural_sort_key(number: str) -> str:
     """Orders numbers as people read them: "2" before "10", "R3" before "R12"."""
     return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
-
-
-def _flag(condition: Q) -> Case:
-    """True or False, never NULL (a comparison with a missing date is unknown in SQL)."""
-    return Case(When(condition, then=Value(True)), default=Value(False))
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -131,9 +127,9 @@ class RecommendationQuerySet(models.QuerySet):
             self._with_stale_terms(today)
             .annotate(
                 effective_target=EFFECTIVE_TARGET,
-                is_overdue=_flag(overdue_condition(today)),
-                is_stale=_flag(STALE),
-                is_response_overdue=_flag(response_overdue_condition(today)),
+                is_overdue=flag(overdue_condition(today)),
+                is_stale=flag(STALE),
+                is_response_overdue=flag(response_overdue_condition(today)),
             )
             .select_related("review")
         )

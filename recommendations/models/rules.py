@@ -12,7 +12,7 @@ alias `effective_target` (`EFFECTIVE_TARGET`); `STALE` also to `stale_reference`
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from reviews.models import latest_report_date_with_response_overdue
@@ -48,3 +48,9 @@ def response_overdue_condition(today: datetime.date) -> Q:
         response=Response.AWAITING,
         review__report_to_executive_date__lte=latest_report_date_with_response_overdue(today),
     )
+
+
+def flag(condition: Q) -> Case:
+    """A condition as a True/False column, never NULL (a comparison with a missing date is
+    unknown in SQL): `queryset.annotate(is_overdue=flag(overdue_condition(today)))`."""
+    return Case(When(condition, then=Value(True)), default=Value(False))

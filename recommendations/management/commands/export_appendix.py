@@ -6,9 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
-from recommendations.appendix import DEFAULT_NUMBER, build_appendix, render_report_html
-from recommendations.pdf import html_to_pdf
+from recommendations.appendix.build import DEFAULT_NUMBER, MAX_APPENDIX_NUMBER, build_appendix
+from recommendations.appendix.pdf import html_to_pdf
+from recommendations.appendix.render import render_report_html
 from reviews.models import Meeting, Review
 
 
@@ -38,7 +41,10 @@ class Command(BaseCommand):
             "--meeting-date", help="The date of the committee's meeting it is for, YYYY-MM-DD."
         )
         parser.add_argument(
-            "--number", type=int, default=DEFAULT_NUMBER, help="The appendix number (default 2)."
+            "--number",
+            type=int,
+            default=DEFAULT_NUMBER,
+            help=f"The appendix number (default {DEFAULT_NUMBER}).",
         )
         parser.add_argument(
             "--include-closed",
@@ -52,24 +58,10 @@ class Command(BaseCommand):
         review = self._review(options["review"])
         as_at = _date("--as-at", options["as_at"])
         known_at = self._known_at(options["known_at"])
-        meeting = None
-        if options["meeting_date"]:
-            meeting_date = _date("--meeting-date", options["meeting_date"])
-            meeting = Meeting.objects.filter(
-                committee_id=review.committee_id, date=meeting_date
-            ).first()
-            if meeting is None:
-                raise CommandError(
-                    f"{review.committee} has no meeting on {meeting_date:%-d %B %Y} "
-                    f"({meeting_date.isoformat()})."
-                )
-        if not 1 <= options["number"] <= 99:
-            raise CommandError("--number must be between 1 and 99.")
-        output = Path(options["output"])
-        if output.is_dir():
-            raise CommandError(f"{output} is a folder; give a file name to write.")
-        if not output.parent.is_dir():
-            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
+        meeting = self._meeting(review, options["meeting_date"])
+        if not 1 <= options["number"] <= MAX_APPENDIX_NUMBER:
+            raise CommandError(f"--number must be between 1 and {MAX_APPENDIX_NUMBER}.")
+        output = self._output(options["output"])
 
         appendix = build_appendix(
             review,
@@ -85,10 +77,14 @@ class Command(BaseCommand):
             output.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        count = len(appendix.rows)
+        recommendations = ngettext(
+            "%(count)d recommendation", "%(count)d recommendations", count
+        ) % {"count": count}
         self.stdout.write(
             f"Wrote {output} ({options['format'].upper()}, {len(content):,} bytes): "
-            f"{appendix.title}, {len(appendix.rows)} recommendations, "
-            f"position as at {as_at:%-d %B %Y}."
+            f"{appendix.title}, {recommendations}, "
+            f"position as at {date_format(as_at)}."
         )
 
     def _review(self, value: str) -> Review:
@@ -100,6 +96,28 @@ class Command(BaseCommand):
         if review is None:
             raise CommandError(f"No review has the id or exact title {value!r}.")
         return review
+
+    def _meeting(self, review: Review, value: str | None) -> Meeting | None:
+        if not value:
+            return None
+        meeting_date = _date("--meeting-date", value)
+        meeting = Meeting.objects.filter(
+            committee_id=review.committee_id, date=meeting_date
+        ).first()
+        if meeting is None:
+            raise CommandError(
+                f"{review.committee} has no meeting on {date_format(meeting_date)} "
+                f"({meeting_date.isoformat()})."
+            )
+        return meeting
+
+    def _output(self, value: str) -> Path:
+        output = Path(value)
+        if output.is_dir():
+            raise CommandError(f"{output} is a folder; give a file name to write.")
+        if not output.parent.is_dir():
+            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
+        return output
 
     def _known_at(self, value: str | None) -> datetime.datetime | None:
         if value is None:

@@ -16,17 +16,14 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+# WeasyPrint's INFO lines (every step of every render) are turned down in the settings' LOGGING.
 logger = logging.getLogger(__name__)
-# WeasyPrint logs every step of every render (and of its own start-up) at INFO; only its
-# warnings are worth keeping. Set before it is imported.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-import pydyf  # noqa: E402
-import weasyprint  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # Any absolute URL under this origin is resolved against the static files; nothing else is fetched.
 BASE_URL = "https://appendix.invalid/"
@@ -49,7 +46,9 @@ def _cached_page_references(pdf) -> tuple[bytes, ...]:
     return cached[1]
 
 
-if isinstance(getattr(pydyf.PDF, "page_references", None), property):
+# Only where pydyf has the property this replaces (pyproject bounds pydyf to the versions checked).
+PYDYF_PAGE_REFERENCES = getattr(pydyf.PDF, "page_references", None)
+if isinstance(PYDYF_PAGE_REFERENCES, property):
     pydyf.PDF.page_references = property(_cached_page_references)
 
 

@@ -1,26 +1,23 @@
-"""The appendix on screen, as a PDF, published to a meeting; the meeting page and its copies."""
+"""The appendix on screen, as a PDF, published to a meeting, and its published copies."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews.models import Meeting, Review
+from reviews.models import Review
 
-from . import access
-from .access import readers_only
-from .appendix import (
-    DEFAULT_NUMBER,
-    build_appendix,
-    file_name,
-    publish_appendix,
-    render_report_html,
-)
-from .appendix_forms import AppendixForm, PublishForm
-from .models import PublishedAppendix
+from .. import access
+from ..access import readers_only
+from ..models import PublishedAppendix
+from .build import DEFAULT_NUMBER, build_appendix, file_name
+from .forms import AppendixForm, PublishForm
 from .pdf import html_to_pdf
+from .publish import publish_appendix
+from .render import render_report_html
 
 
 def _get_review(pk) -> Review:
@@ -59,7 +56,7 @@ def _render_page(request, review, form, *, status=200):
     appendix = _appendix_for(form) if form.is_valid() else None
     return render(
         request,
-        "reports/appendix.html",
+        "appendix/show_progress_report.html",
         {
             "review": review,
             "form": form,
@@ -110,26 +107,9 @@ def publish_progress_report(request, pk):
     messages.success(
         request,
         f"Appendix {published.number} published to the meeting of "
-        f"{published.meeting.date:%-d %B %Y}",
+        f"{date_format(published.meeting.date)}",
     )
     return redirect("recommendations:show_meeting", published.meeting_id)
-
-
-@require_safe
-@readers_only
-def show_meeting(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    items = meeting.work_programme_items.select_related("review").order_by("title", "pk")
-    published = (
-        meeting.published_appendices.select_related("review", "published_by")
-        .defer("html", "pdf")
-        .order_by("-published_at", "-pk")
-    )
-    return render(
-        request,
-        "reports/meeting.html",
-        {"meeting": meeting, "items": items, "published": published},
-    )
 
 
 @require_safe

@@ -4,20 +4,20 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from reviews.models import Meeting, Review
 from scrutiny.forms import Form, GovUKDateField
 
-from .appendix import DEFAULT_NUMBER
+from .build import DEFAULT_NUMBER, MAX_APPENDIX_NUMBER
 
-MAX_APPENDIX_NUMBER = 99
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, meeting: Meeting) -> str:
-        return f"{meeting.date:%-d %B %Y}"
+        return date_format(meeting.date)
 
 
 class AppendixForm(Form):
@@ -60,7 +60,7 @@ class AppendixForm(Form):
         as_at = self.cleaned_data["as_at"]
         if as_at < EARLIEST_AS_AT:
             raise forms.ValidationError(
-                f"Position as at must be on or after {EARLIEST_AS_AT:%-d %B %Y}"
+                f"Position as at must be on or after {date_format(EARLIEST_AS_AT)}"
             )
         return as_at
 

@@ -5,16 +5,13 @@ import datetime
 import pytest
 import time_machine
 
-from recommendations.appendix import (
-    appendix_for_published,
-    build_appendix,
-    publish_appendix,
-    render_report_html,
-)
+from recommendations.appendix.build import build_appendix
+from recommendations.appendix.publish import appendix_for_published, publish_appendix
+from recommendations.appendix.render import render_report_html
 from recommendations.choices import Status
 from recommendations.models import AppendOnlyError, ProgressUpdate, PublishedAppendix
 from reviews.models import User
-from tests.recommendations.appendix_helpers import DEMO_MEETING, at, load_demo
+from tests.recommendations.appendix.helpers import DEMO_MEETING, at, load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,12 @@ import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from recommendations.models import PublishedAppendix
 from reviews.models import User
 from tests.factories import make_committee, make_meeting
-from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
+from tests.recommendations.appendix.helpers import DEMO_MEETING, load_demo, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_a_councillor_reads_todays_appendix_as_an_accessible_table(client, counc
     assert response.status_code == 200
     html = response.content.decode()
     today = datetime.date.today()
-    assert f"Position as at {today:%-d %B %Y}" in html
+    assert f"Position as at {date_format(today)}" in html
     assert "<caption" in html and '<th scope="col"' in html and '<th scope="row"' in html
     assert "govuk-tag--yellow" in html and ">Slipped<" in html
     assert "Download PDF" in html

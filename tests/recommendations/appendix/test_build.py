@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import timezone
 
-from recommendations.appendix import build_appendix, default_known_at, render_report_html
+from recommendations.appendix.build import build_appendix, default_known_at
+from recommendations.appendix.render import render_report_html
 from recommendations.choices import Closure, Response, Status
+from recommendations.models import Recommendation
 from tests.factories import (
     make_meeting,
     make_organisation,
@@ -16,7 +19,7 @@ from tests.factories import (
     make_update,
     make_user,
 )
-from tests.recommendations.appendix_helpers import DEMO_MEETING, at, load_demo
+from tests.recommendations.appendix.helpers import DEMO_MEETING, at, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +75,33 @@ def test_it_orders_rows_naturally_and_counts_overdue_and_not_started():
     assert appendix.rows[1].status == Status.NOT_STARTED
     assert appendix.rows[1].narrative == ()
     assert appendix.overdue_count == 1
+
+
+def test_it_marks_overdue_what_the_register_calls_overdue():
+    """Overdue is one rule: the appendix for today, as known now, agrees with the queryset."""
+    today = timezone.localdate()
+    past, future = today - datetime.timedelta(days=30), today + datetime.timedelta(days=30)
+    review = make_review()
+    make_recommendation("1", review=review, target_date=past)
+    achieved = make_recommendation("2", review=review, target_date=past)
+    make_update(achieved, as_at=today, status=Status.ACHIEVED)
+    make_recommendation("3", review=review, target_date=past, revised_target_date=future)
+    make_recommendation("4", review=review)
+    closed = make_recommendation("5", review=review, target_date=past)
+    closed.close(
+        meeting=make_meeting(committee=review.committee, date=past),
+        how=Closure.NOT_IMPLEMENTED,
+        user=make_user(),
+    )
+    slipped = make_recommendation("6", review=review, target_date=past, revised_target_date=past)
+    make_update(slipped, as_at=today, status=Status.SLIPPED)
+
+    appendix = build_appendix(review, today, include_closed=True)
+
+    overdue = Recommendation.objects.filter(review=review).overdue(today)
+    assert {row.number for row in appendix.rows if row.is_overdue} == {"1", "6"}
+    assert set(overdue.values_list("number", flat=True)) == {"1", "6"}
+    assert appendix.overdue_count == 2
 
 
 def test_the_narrative_holds_updates_since_the_previous_report_newest_first():

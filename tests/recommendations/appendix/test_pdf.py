@@ -5,14 +5,23 @@ import gc
 import io
 import re
 
+import pydyf
 import pytest
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from recommendations.appendix import build_appendix, render_report_html
+from recommendations.appendix.build import build_appendix
+from recommendations.appendix.pdf import (
+    PYDYF_PAGE_REFERENCES,
+    FetchRefused,
+    StaticFilesFetcher,
+    cyclic_gc_paused,
+    html_to_pdf,
+)
+from recommendations.appendix.render import render_report_html
 from recommendations.choices import Status
-from recommendations.pdf import FetchRefused, StaticFilesFetcher, cyclic_gc_paused, html_to_pdf
 from tests.factories import make_recommendation, make_review, make_update
-from tests.recommendations.appendix_helpers import DEMO_MEETING, load_demo, pdf_text
+from tests.recommendations.appendix.helpers import DEMO_MEETING, load_demo, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +43,7 @@ def test_the_pdf_text_has_every_number_status_and_update_date_of_the_demo(demo_p
         assert re.search(rf"(^|\n){re.escape(row.number)} That", text), row.number
         assert row.status.label in text
         for entry in row.narrative:
-            assert f"{entry.as_at:%-d %B %Y}" in text
+            assert date_format(entry.as_at) in text
     for label in (Status.ON_TRACK.label, Status.SLIPPED.label, Status.ACHIEVED.label):
         assert label in text
     assert re.search(r"Page 1 of \d+", text)
@@ -129,6 +138,17 @@ def test_structure_elements_point_at_the_pages_their_content_is_on():
         if e.get("/S") == "/TR"
     ]
     assert rows == sorted(rows) and rows[-1] == len(pages) - 1
+
+
+def test_the_pydyf_patch_is_in_place_and_agrees_with_pydyf():
+    assert isinstance(PYDYF_PAGE_REFERENCES, property)
+    assert pydyf.PDF.page_references is not PYDYF_PAGE_REFERENCES
+    document = pydyf.PDF()
+    for _ in range(3):
+        first = document.page_references  # cached, then rebuilt when a page is added
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert document.page_references == PYDYF_PAGE_REFERENCES.fget(document)
+        assert len(document.page_references) == len(first) + 1
 
 
 def test_the_garbage_collector_is_paused_only_while_rendering():

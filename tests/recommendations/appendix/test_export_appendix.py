@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.recommendations.appendix_helpers import load_demo, pdf_text
+from tests.recommendations.appendix.helpers import load_demo, pdf_text
 
 pytestmark = pytest.mark.django_db
 
