@@ -7,9 +7,9 @@ from . import (
     recommendation_views,
     register_views,
     review_views,
-    tracker_views,
     views,
 )
+from .trackers import views as tracker_views
 
 app_name = "recommendations"
 

@@ -1,4 +1,4 @@
-"""The import_tracker command: a thin door onto tracker_files.import_tracker."""
+"""The import_tracker command: a thin door onto trackers.applying.import_tracker."""
 
 from io import StringIO
 

@@ -9,21 +9,15 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
-from recommendations import tracker_files
 from recommendations.choices import Response, Status
 from recommendations.demo import load_demo
 from recommendations.models import ProgressUpdate, Recommendation
-from recommendations.tracker_files import (
-    MAX_BYTES,
-    MAX_ROWS,
-    TrackerFileError,
-    guard_formula,
-    import_tracker,
-    parse_date,
-    unguard_formula,
-    write_csv,
-    write_xlsx,
-)
+from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.cells import guard_formula, parse_date, unguard_formula
+from recommendations.trackers.columns import COLUMNS
+from recommendations.trackers.problems import TrackerFileError
+from recommendations.trackers.reading import MAX_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from recommendations.trackers.writing import write_csv, write_xlsx
 from reviews.models import Committee, Organisation, Review
 from tests.factories import (
     make_organisation,
@@ -491,7 +485,7 @@ def test_an_unknown_or_repeated_column_is_named():
     data = b"review,number,RAG rating,Number\nReview of potholes,1,red,1\n"
     assert problems_of(data) == [
         "row 1: 'RAG rating' (column 3) is not a known column; the columns are: "
-        + ", ".join(tracker_files.COLUMNS),
+        + ", ".join(COLUMNS),
         "row 1: the column 'number' appears more than once",
     ]
 
@@ -641,7 +635,7 @@ def test_a_file_that_is_not_really_xlsx_is_refused():
 def test_an_xlsx_file_that_unpacks_to_too_much_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/sharedStrings.xml", b" " * (tracker_files.MAX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/sharedStrings.xml", b" " * (MAX_UNPACKED_BYTES + 1))
     assert len(buffer.getvalue()) < MAX_BYTES
     assert problems_of(buffer.getvalue(), "tracker.xlsx") == [
         "The workbook unpacks to more than 200 MB: split it into smaller files, or save it as "

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recommendations import tracker_files
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.trackers.writing import write_csv
 from reviews.models import Review
 from tests.factories import (
     make_recommendation,
@@ -293,7 +293,7 @@ def test_any_signed_in_user_downloads_a_reviews_tracker_as_csv(client, councillo
     assert response["Content-Disposition"] == (
         'attachment; filename="tracker-scrutiny-review-of-cybercrime.csv"'
     )
-    assert response.content == tracker_files.write_csv(Recommendation.objects.filter(review=review))
+    assert response.content == write_csv(Recommendation.objects.filter(review=review))
     assert b"Another review" not in response.content
 
 

@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from recommendations.tracker_files import MAX_BYTES, TrackerFileError, import_tracker
+from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.problems import TrackerFileError
+from recommendations.trackers.reading import MAX_BYTES
 
 
 class Command(BaseCommand):

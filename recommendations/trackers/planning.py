@@ -1,0 +1,344 @@
+"""Step 3: compare the checked rows with the register, and plan what an import would do."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from reviews.models import Committee, Organisation, Review
+
+from ..choices import Response
+from ..models import ProgressUpdate, Recommendation, natural_sort_key
+from .cells import normalise_text, same_text
+from .checking import UpdateSpec, check_rows
+from .columns import COLUMNS, DATE_COLUMNS
+from .problems import Problem, TrackerFileError
+from .reading import RawTable
+
+
+@dataclass
+class FieldChange:
+    column: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RecommendationPlan:
+    number: str
+    row: int
+    action: str  # "create", "change" or "unchanged"
+    text: str
+    existing: Recommendation | None
+    values: dict  # model field -> new value, for the columns the file has
+    lead: str | None  # organisation name when the lead column is present
+    partners: list[str] | None  # organisation names when the partners column is present
+    changes: list[FieldChange] = field(default_factory=list)
+    new_updates: list[UpdateSpec] = field(default_factory=list)
+
+
+@dataclass
+class ReviewPlan:
+    title: str
+    is_new: bool
+    committee: str
+    existing: Review | None
+    recommendations: list[RecommendationPlan] = field(default_factory=list)
+
+    def _with(self, action):
+        return [plan for plan in self.recommendations if plan.action == action]
+
+    @property
+    def created(self):
+        return self._with("create")
+
+    @property
+    def changed(self):
+        return self._with("change")
+
+    @property
+    def unchanged(self):
+        return self._with("unchanged")
+
+    @property
+    def with_new_updates(self):
+        return [plan for plan in self.recommendations if plan.new_updates]
+
+    @property
+    def new_update_count(self) -> int:
+        return sum(len(plan.new_updates) for plan in self.recommendations)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.is_new or bool(self.created or self.changed or self.new_update_count)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+@dataclass
+class Plan:
+    reviews: list[ReviewPlan]
+    new_committees: list[str]
+    new_organisations: list[str]
+
+    @property
+    def created_reviews(self) -> int:
+        return sum(review.is_new for review in self.reviews)
+
+    @property
+    def created_recommendations(self) -> int:
+        return sum(len(review.created) for review in self.reviews)
+
+    @property
+    def changed_recommendations(self) -> int:
+        return sum(len(review.changed) for review in self.reviews)
+
+    @property
+    def unchanged_recommendations(self) -> int:
+        return sum(len(review.unchanged) for review in self.reviews)
+
+    @property
+    def created_updates(self) -> int:
+        return sum(review.new_update_count for review in self.reviews)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new_committees or self.new_organisations) or any(
+            review.has_changes for review in self.reviews
+        )
+
+    def summary(self, *, dry_run: bool = False) -> str:
+        """ "Created 1 review, 7 recommendations, 12 progress updates; updated 0; unchanged 0"."""
+        created = ", ".join(
+            [
+                _plural(self.created_reviews, "review"),
+                _plural(self.created_recommendations, "recommendation"),
+                _plural(self.created_updates, "progress update"),
+            ]
+        )
+        changed, unchanged = self.changed_recommendations, self.unchanged_recommendations
+        if dry_run:
+            return f"Would create {created}; would update {changed:,}; unchanged {unchanged:,}"
+        return f"Created {created}; updated {changed:,}; unchanged {unchanged:,}"
+
+    @property
+    def planned_summary(self) -> str:
+        """The summary of a plan not yet applied ("Would create …")."""
+        return self.summary(dry_run=True)
+
+    def fingerprint(self) -> str:
+        """A digest of everything the plan would do, to tell whether two plans are the same."""
+        parts = [repr(sorted(self.new_committees)), repr(sorted(self.new_organisations))]
+        for review in self.reviews:
+            parts.append(repr((review.title, review.is_new, review.committee)))
+            for plan in review.recommendations:
+                parts.append(
+                    repr(
+                        (
+                            plan.number,
+                            plan.action,
+                            [(c.column, c.old, c.new) for c in plan.changes],
+                            [u.key for u in plan.new_updates],
+                        )
+                    )
+                )
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def plan_import(table: RawTable) -> Plan:
+    """Check every row and compare the file with the register; raises TrackerFileError."""
+    problems, review_rows, specs = check_rows(table)
+    for spec in specs.values():
+        for update in spec.updates:
+            update.row = spec.row
+    columns = set(table.columns)
+
+    existing_reviews = {
+        review.title: review
+        for review in Review.objects.filter(title__in=list(review_rows)).select_related("committee")
+    }
+    committees = {
+        name.casefold(): name for name in Committee.objects.values_list("name", flat=True)
+    }
+    organisations = {
+        name.casefold(): (pk, name) for pk, name in Organisation.objects.values_list("pk", "name")
+    }
+    recommendations = {
+        (rec.review.title, rec.number.casefold()): rec
+        for rec in Recommendation.objects.filter(review__in=existing_reviews.values())
+        .select_related("review", "lead_organisation")
+        .prefetch_related("partners")
+    }
+    known_updates: dict[int, set] = {}
+    for rec_id, as_at, status, narrative in ProgressUpdate.objects.filter(
+        recommendation__review__in=existing_reviews.values()
+    ).values_list("recommendation", "as_at", "status", "narrative"):
+        known_updates.setdefault(rec_id, set()).add((as_at, status, normalise_text(narrative)))
+
+    new_committees: dict[str, str] = {}
+    review_plans: dict[str, ReviewPlan] = {}
+    for title, info in review_rows.items():
+        review = existing_reviews.get(title)
+        committee = info["committee"][0] if info["committee"] else ""
+        if review is None:
+            if not committee:
+                problems.append(
+                    Problem(
+                        f"'{title}' is a new review, so it needs its committee",
+                        row=info["row"],
+                        column="committee",
+                    )
+                )
+            elif committee.casefold() not in committees:
+                new_committees.setdefault(committee.casefold(), committee)
+            committee = committees.get(committee.casefold(), committee)
+        else:
+            committee = review.committee.name
+        review_plans[title] = ReviewPlan(
+            title=title, is_new=review is None, committee=committee, existing=review
+        )
+
+    new_organisations: dict[str, str] = {}
+
+    def organisation_name(name: str) -> str:
+        key = name.casefold()
+        if key in organisations:
+            return organisations[key][1]
+        return new_organisations.setdefault(key, name)
+
+    for key, spec in specs.items():
+        existing = recommendations.get(key)
+        plan = _plan_recommendation(spec, existing, columns, organisation_name, problems)
+        if plan is None:
+            continue
+        seen = set(known_updates.get(existing.pk, ())) if existing else set()
+        for update in spec.updates:
+            if update.key not in seen:
+                seen.add(update.key)
+                plan.new_updates.append(update)
+        review_plans[spec.review].recommendations.append(plan)
+
+    if problems:
+        raise TrackerFileError(
+            sorted(
+                problems,
+                key=lambda p: (p.row or 0, COLUMNS.index(p.column) if p.column in COLUMNS else -1),
+            )
+        )
+    for review_plan in review_plans.values():
+        review_plan.recommendations.sort(key=lambda plan: natural_sort_key(plan.number))
+    return Plan(
+        reviews=list(review_plans.values()),
+        new_committees=sorted(new_committees.values()),
+        new_organisations=sorted(new_organisations.values(), key=str.casefold),
+    )
+
+
+FIELD_LABELS = {
+    "recommendation": "Recommendation",
+    "lead": "Lead",
+    "partners": "Partners",
+    "response": "Executive response",
+    "response_text": "Reasons given with the response",
+    "target_date": "Target date",
+    "revised_target_date": "Revised target date",
+    "revision_reason": "Reason for revising the target date",
+}
+MODEL_FIELDS = {
+    "recommendation": "text",
+    "response": "response",
+    "response_text": "response_text",
+    "target_date": "target_date",
+    "revised_target_date": "revised_target_date",
+    "revision_reason": "revision_reason",
+}
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Response):
+        return value.label
+    if isinstance(value, list):
+        return "; ".join(value) if value else "(none)"
+    return str(value)
+
+
+def _plan_recommendation(spec, existing, columns, organisation_name, problems):
+    given = {column: value for column, (value, _row) in spec.values.items()}
+    text = given.get("recommendation", "")
+    if existing is None and not text:
+        problems.append(
+            Problem(
+                f"recommendation {spec.number} of '{spec.review}' is new, so it needs its text",
+                row=spec.row,
+                column="recommendation",
+            )
+        )
+        return None
+    # The register's value for each column the file has; blank where no row gave one.
+    new: dict = {}
+    for column in columns & set(MODEL_FIELDS):
+        if column == "recommendation" and not text:
+            continue  # an existing recommendation keeps its text when the file gives none
+        value = given.get(column)
+        if column == "response":
+            value = value or Response.AWAITING
+        elif column not in DATE_COLUMNS:
+            value = value or ""
+        new[MODEL_FIELDS[column]] = value
+    lead = organisation_name(given["lead"]) if given.get("lead") else None
+    partners = (
+        sorted((organisation_name(name) for name in given.get("partners", [])), key=str.casefold)
+        if "partners" in columns
+        else None
+    )
+    plan = RecommendationPlan(
+        number=spec.number,
+        row=spec.row,
+        action="create" if existing is None else "unchanged",
+        text=text or (existing.text if existing else ""),
+        existing=existing,
+        values=new,
+        lead=lead if "lead" in columns else None,
+        partners=partners,
+    )
+    if existing is None:
+        return plan
+    for column, field_name in MODEL_FIELDS.items():
+        if field_name not in new:
+            continue
+        old = getattr(existing, field_name)
+        value = new[field_name]
+        same = (
+            same_text(old, value)
+            if isinstance(old, str) and field_name != "response"
+            else old == value
+        )
+        if not same:
+            if field_name == "response":
+                old = Response(old)
+            plan.changes.append(
+                FieldChange(column, FIELD_LABELS[column], _display(old), _display(value))
+            )
+    if "lead" in columns:
+        old_lead = existing.lead_organisation.name if existing.lead_organisation else None
+        if old_lead != lead:
+            plan.changes.append(
+                FieldChange("lead", FIELD_LABELS["lead"], _display(old_lead), _display(lead))
+            )
+    if partners is not None:
+        old_partners = sorted((org.name for org in existing.partners.all()), key=str.casefold)
+        if old_partners != partners:
+            plan.changes.append(
+                FieldChange(
+                    "partners", FIELD_LABELS["partners"], _display(old_partners), _display(partners)
+                )
+            )
+    if plan.changes:
+        plan.action = "change"
+    return plan

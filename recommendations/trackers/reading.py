@@ -1,0 +1,239 @@
+"""Step 1: read the bytes of a `.csv` or `.xlsx` file into its header and rows of cells."""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .cells import cell_text
+from .columns import COLUMNS, REQUIRED_COLUMNS
+from .problems import Problem, TrackerFileError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+# An XLSX file is a zip: a small file can unpack to a great deal. A 20,000-row tracker of long
+# narratives unpacks to well under this.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class RawRow:
+    number: int  # as the spreadsheet numbers it: the header is row 1
+    cells: dict  # column -> the cell's value (str, or a date/number from XLSX)
+
+
+@dataclass
+class RawTable:
+    columns: list[str]
+    rows: list[RawRow]
+    problems: list[Problem]
+
+
+def _header_name(value) -> str:
+    return re.sub(r"[\s-]+", "_", cell_text(value).casefold())
+
+
+def read_tracker(data: bytes, filename: str) -> RawTable:
+    """The header and rows of a `.csv` or `.xlsx` file; raises TrackerFileError for the file itself.
+
+    Problems with the header (unknown, repeated or missing columns) are raised here too, since
+    no row can be read without it.
+    """
+    name = filename.strip().lower()
+    if len(data) > MAX_BYTES:
+        raise TrackerFileError(
+            [
+                Problem(
+                    f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
+                )
+            ]
+        )
+    if not data.strip():
+        raise TrackerFileError([Problem("The file is empty")])
+    if name.endswith(".csv"):
+        header, rows = _read_csv(data)
+    elif name.endswith(".xlsx"):
+        header, rows = _read_xlsx(data)
+    elif name.endswith(".xls"):
+        raise TrackerFileError(
+            [Problem("The file is an old Excel workbook (.xls): save it as .xlsx or CSV UTF-8")]
+        )
+    else:
+        raise TrackerFileError([Problem("The file must be a CSV (.csv) or Excel (.xlsx) file")])
+    return _table(header, rows)
+
+
+def _table(header: list, rows: Iterable[tuple[int, list]]) -> RawTable:
+    names = [_header_name(cell) for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise TrackerFileError(
+            [Problem("The first row must hold the column names, but it is empty", row=1)]
+        )
+    problems = []
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            continue
+        if name not in COLUMNS:
+            problems.append(
+                Problem(
+                    f"'{cell_text(header[position - 1])}' (column {position}) is not a known column; "
+                    f"the columns are: {', '.join(COLUMNS)}",
+                    row=1,
+                )
+            )
+        elif name in seen:
+            problems.append(Problem(f"the column '{name}' appears more than once", row=1))
+        seen.add(name)
+    for required in REQUIRED_COLUMNS:
+        if required not in seen:
+            problems.append(Problem(f"the required column '{required}' is missing", row=1))
+    if problems:
+        raise TrackerFileError(problems)
+
+    table = RawTable(columns=[name for name in names if name], rows=[], problems=[])
+    for number, values in rows:
+        if not any(cell_text(value) for value in values):
+            continue  # blank rows (spreadsheets often end with some) are not records
+        if len(table.rows) >= MAX_ROWS:
+            raise TrackerFileError(
+                [Problem(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files")]
+            )
+        extra = values[len(names) :]
+        if any(cell_text(value) for value in extra):
+            table.problems.append(
+                Problem(
+                    f"the row has {len(values)} cells but there are only {len(names)} column names",
+                    row=number,
+                )
+            )
+        cells = {
+            name: values[index] if index < len(values) else None
+            for index, name in enumerate(names)
+            if name
+        }
+        table.rows.append(RawRow(number=number, cells=cells))
+    if not table.rows:
+        raise TrackerFileError(
+            [Problem("The file has column names but no rows of recommendations below them")]
+        )
+    return table
+
+
+def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+        raise TrackerFileError(
+            [
+                Problem(
+                    "The file is not a CSV file (it looks like a spreadsheet or other binary file)"
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TrackerFileError(
+            [
+                Problem(
+                    f"The file is not UTF-8 text (line {line} has characters in another "
+                    'encoding): save it as "CSV UTF-8" and upload it again'
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        raise TrackerFileError([Problem("The file is not a CSV file (it holds binary data)")])
+    csv.field_size_limit(MAX_BYTES)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise TrackerFileError(
+            [Problem(f"the file cannot be read as CSV: {error}", row=1)]
+        ) from None
+    if header is None:
+        raise TrackerFileError([Problem("The file is empty")])
+
+    def rows():
+        number = 1
+        while True:
+            number += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise TrackerFileError(
+                    [Problem(f"the row cannot be read as CSV: {error}", row=number)]
+                ) from None
+            yield number, values
+
+    return header, rows()
+
+
+def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+    from openpyxl import load_workbook
+
+    not_xlsx = Problem(
+        "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
+        "password-protected, or another kind of file with an .xlsx name"
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        raise TrackerFileError([not_xlsx])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise TrackerFileError([not_xlsx]) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TrackerFileError(
+            [
+                Problem(
+                    f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+                    "split it into smaller files, or save it as CSV UTF-8"
+                )
+            ]
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # At most one more column than the format has: enough to report an unknown column, and
+        # a bound on what a crafted file can make us read.
+        limit = len(COLUMNS) + 1
+        header = next(
+            sheet.iter_rows(min_row=1, max_row=1, max_col=limit * 2, values_only=True), None
+        )
+        if header is None:
+            raise TrackerFileError([Problem("The file is empty")])
+        width = len(header)
+        values = [
+            (number, list(row))
+            for number, row in enumerate(
+                _bounded(sheet.iter_rows(min_row=2, max_col=max(width, limit), values_only=True)),
+                start=2,
+            )
+        ]
+        workbook.close()
+    except TrackerFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
+        raise TrackerFileError([not_xlsx]) from error
+    except Exception as error:  # openpyxl raises its own kinds for broken workbooks
+        if type(error).__module__.startswith(("openpyxl", "xml", "zipfile", "defusedxml")):
+            raise TrackerFileError([not_xlsx]) from error
+        raise
+    return list(header), iter(values)
+
+
+def _bounded(rows):
+    """Stop reading a sheet once it has more rows than an import takes (blank ones included)."""
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS * 2:
+            raise TrackerFileError(
+                [Problem(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files")]
+            )
+        yield row
