@@ -11,13 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.trackers.writing import write_csv
 from reviews.models import Review
-from tests.factories import (
-    make_recommendation,
-    make_review,
-    make_update,
-    tracker_csv,
-    tracker_row,
-)
+from tests.factories import make_recommendation, make_review, make_update, tracker_csv, tracker_row
 
 pytestmark = pytest.mark.django_db
 

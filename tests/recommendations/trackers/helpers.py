@@ -1,0 +1,52 @@
+"""Plain helpers for the tracker tests: files to import, and what an import wrote."""
+
+import io
+
+import openpyxl
+import pytest
+from django.apps import apps
+
+from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.problems import TrackerFileError
+from tests.factories import make_user
+
+DEMO_REVIEW = "Scrutiny Review of Cybercrime"
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table of the two apps, history and many-to-many tables included."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in {"reviews", "recommendations"}
+    }
+
+
+def history_row_count() -> int:
+    return sum(count for label, count in row_counts().items() if ".Historical" in label)
+
+
+def xlsx_values(data: bytes) -> list[tuple]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def xlsx_file(rows: list[list]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def problems_of(data: bytes, name: str = "tracker.csv", user=None) -> list[str]:
+    """The problems an import reports, after checking it wrote nothing."""
+    before = row_counts()
+    with pytest.raises(TrackerFileError) as raised:
+        import_tracker(data, name, user=user or make_user())
+    after = row_counts()
+    after["reviews.User"] = before["reviews.User"]  # the importing user made above
+    after["reviews.HistoricalUser"] = before["reviews.HistoricalUser"]
+    assert after == before, "a refused import wrote something"
+    return [str(problem) for problem in raised.value.problems]
