@@ -2,13 +2,13 @@
 
 import datetime
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from ..choices import Status, parse_response, parse_status
+from ..choices import Response, Status, parse_response, parse_status
 from .cells import cell_text, normalise_text, parse_date, same_text
 from .columns import DATE_COLUMNS, MAX_LENGTHS
 from .problems import Problem
-from .reading import RawTable
+from .reading import RawRow, RawTable
 
 # Trackers repeat the same few words thousands of times: read each once.
 _parse_status = lru_cache(maxsize=512)(parse_status)
@@ -28,6 +28,16 @@ class UpdateSpec:
 
 
 @dataclass
+class ReviewSpec:
+    """What the file says about one review: where it first appears, and its committee."""
+
+    title: str
+    row: int
+    committee: str = ""  # as first given, on committee_row
+    committee_row: int | None = None
+
+
+@dataclass
 class RecommendationSpec:
     """What the file says about one recommendation, gathered from all its rows."""
 
@@ -36,14 +46,6 @@ class RecommendationSpec:
     row: int
     values: dict = field(default_factory=dict)  # column -> (value, row it came from)
     updates: list[UpdateSpec] = field(default_factory=list)
-
-
-def _split_partners(text: str) -> list[str]:
-    names: list[str] = []
-    for name in (part.strip() for part in text.split(";")):
-        if name and name.casefold() not in {existing.casefold() for existing in names}:
-            names.append(name)
-    return names
 
 
 RECOMMENDATION_COLUMNS = [
@@ -58,119 +60,165 @@ RECOMMENDATION_COLUMNS = [
 ]
 
 
-def check_rows(table: RawTable):
-    """Every row's cells as values, every problem, and the recommendations grouped by row."""
-    problems = list(table.problems)
-    columns = set(table.columns)
-    reviews: dict[str, dict] = {}  # title -> {"committee": (name, row), "row": first row}
-    specs: dict[tuple[str, str], RecommendationSpec] = {}
+@dataclass
+class CheckedRows:
+    """Every problem in the rows, and what they say about each review and recommendation."""
 
+    problems: list[Problem]
+    reviews: dict[str, ReviewSpec]  # by title
+    specs: dict[tuple[str, str], RecommendationSpec]  # by title and casefolded number
+
+
+def check_rows(table: RawTable) -> CheckedRows:
+    """Check every row's cells, and group what the rows say by review and recommendation."""
+    checker = _RowChecker(table)
     for raw in table.rows:
+        checker.check(raw)
+    checker.check_revision_reasons()
+    return checker.checked
+
+
+class _RowChecker:
+    """Checks rows one at a time, gathering problems, reviews and recommendations as it goes."""
+
+    def __init__(self, table: RawTable):
+        self.columns = set(table.columns)
+        self.checked = CheckedRows(problems=list(table.problems), reviews={}, specs={})
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.checked.problems.append(Problem(message, row=row, column=column))
+
+    def check(self, raw: RawRow) -> None:
         row = raw.number
-        cells = raw.cells
+        values, bad_dates = self._values(raw)
+        self._check_lengths(row, values)
+        title, number = values["review"], values["number"]
+        if not title:
+            self.problem(row, "review", "the review's title is missing")
+        if not number:
+            self.problem(row, "number", "the recommendation's number is missing")
+        if "partners" in self.columns:
+            values["partners"] = self._partners(row, values["partners"])
+        values["response"] = self._response(row, values.get("response"))
+        update = _check_update(values, bad_dates, partial(self.problem, row))
+        if title:
+            self._note_committee(row, title, values.get("committee", ""))
+        if title and number:
+            self._gather(row, title, number, values, update)
 
-        def problem(column, message, row=row):
-            problems.append(Problem(message, row=row, column=column))
-
+    def _values(self, raw: RawRow) -> tuple[dict, set[str]]:
+        """Each cell as text or a date, and the date cells that are not blank but not dates."""
         values: dict = {}
-        bad_dates: set[str] = set()  # date cells that are not blank but not dates either
-        for column in columns:
+        bad_dates: set[str] = set()
+        for column in self.columns:
             if column in DATE_COLUMNS:
                 try:
-                    values[column] = parse_date(cells.get(column))
+                    values[column] = parse_date(raw.cells.get(column))
                 except ValueError as error:
-                    problem(column, str(error))
+                    self.problem(raw.number, column, str(error))
                     values[column] = None
                     bad_dates.add(column)
             else:
-                values[column] = cell_text(cells.get(column))
+                values[column] = cell_text(raw.cells.get(column))
+        return values, bad_dates
+
+    def _check_lengths(self, row: int, values: dict) -> None:
         for column, limit in MAX_LENGTHS.items():
             if column == "partners":
                 continue
             if len(values.get(column, "")) > limit:
-                problem(column, f"'{values[column][:40]}…' is longer than {limit} characters")
-
-        title, number = values["review"], values["number"]
-        if not title:
-            problem("review", "the review's title is missing")
-        if not number:
-            problem("number", "the recommendation's number is missing")
-
-        if "partners" in columns:
-            values["partners"] = _split_partners(values["partners"])
-            for name in values["partners"]:
-                if len(name) > MAX_LENGTHS["partners"]:
-                    problem(
-                        "partners",
-                        f"'{name[:40]}…' is longer than {MAX_LENGTHS['partners']} characters",
-                    )
-        if values.get("response"):
-            response = _parse_response(values["response"])
-            if response is None:
-                problem(
-                    "response",
-                    f"'{values['response']}' is not a known executive response "
-                    "(use accepted, partially accepted, not accepted, noted or awaiting)",
+                self.problem(
+                    row, column, f"'{values[column][:40]}…' is longer than {limit} characters"
                 )
-            values["response"] = response
-        else:
-            values["response"] = None
 
-        update = _check_update(values, bad_dates, problem)
+    def _partners(self, row: int, text: str) -> list[str]:
+        names = _split_partners(text)
+        limit = MAX_LENGTHS["partners"]
+        for name in names:
+            if len(name) > limit:
+                self.problem(row, "partners", f"'{name[:40]}…' is longer than {limit} characters")
+        return names
 
-        if title:
-            review = reviews.setdefault(title, {"row": row, "committee": None})
-            committee = values.get("committee", "")
-            if committee:
-                if review["committee"] is None:
-                    review["committee"] = (committee, row)
-                elif review["committee"][0].casefold() != committee.casefold():
-                    problem(
-                        "committee",
-                        f"'{committee}' differs from '{review['committee'][0]}' given for this "
-                        f"review on row {review['committee'][1]}",
-                    )
-        if not (title and number):
-            continue
-        spec = specs.setdefault(
+    def _response(self, row: int, text: str | None) -> Response | None:
+        if not text:
+            return None
+        response = _parse_response(text)
+        if response is None:
+            self.problem(
+                row,
+                "response",
+                f"'{text}' is not a known executive response "
+                "(use accepted, partially accepted, not accepted, noted or awaiting)",
+            )
+        return response
+
+    def _note_committee(self, row: int, title: str, committee: str) -> None:
+        """Note the review and its committee; a different committee on a later row is a problem."""
+        review = self.checked.reviews.setdefault(title, ReviewSpec(title=title, row=row))
+        if not committee:
+            return
+        if review.committee_row is None:
+            review.committee, review.committee_row = committee, row
+        elif review.committee.casefold() != committee.casefold():
+            self.problem(
+                row,
+                "committee",
+                f"'{committee}' differs from '{review.committee}' given for this "
+                f"review on row {review.committee_row}",
+            )
+
+    def _gather(
+        self, row: int, title: str, number: str, values: dict, update: UpdateSpec | None
+    ) -> None:
+        """Add the row to its recommendation's values and updates; rows that disagree are a problem."""
+        spec = self.checked.specs.setdefault(
             (title, number.casefold()), RecommendationSpec(review=title, number=number, row=row)
         )
         for column in RECOMMENDATION_COLUMNS:
-            if column not in columns:
-                continue
-            value = values[column]
+            value = values.get(column) if column in self.columns else None
             if value in ("", None, []):
                 continue
             if column not in spec.values:
                 spec.values[column] = (value, row)
                 continue
             earlier, earlier_row = spec.values[column]
-            same = (
-                {name.casefold() for name in earlier} == {name.casefold() for name in value}
-                if column == "partners"
-                else same_text(earlier, value)
-                if isinstance(value, str)
-                else earlier == value
-            )
-            if not same:
+            if not _agree(column, earlier, value):
                 what = "text" if column == "recommendation" else "value"
-                problem(
+                self.problem(
+                    row,
                     column,
                     f"recommendation {number} of '{title}' has a different {what} on row "
                     f"{earlier_row}",
                 )
         if update is not None:
+            update.row = spec.row  # an update is placed at its recommendation's first row
             spec.updates.append(update)
-    for spec in specs.values():
-        if "revised_target_date" in spec.values and "revision_reason" not in spec.values:
-            problems.append(
-                Problem(
+
+    def check_revision_reasons(self) -> None:
+        for spec in self.checked.specs.values():
+            if "revised_target_date" in spec.values and "revision_reason" not in spec.values:
+                self.problem(
+                    spec.values["revised_target_date"][1],
+                    "revision_reason",
                     "a revised target date needs the reason for revising it",
-                    row=spec.values["revised_target_date"][1],
-                    column="revision_reason",
                 )
-            )
-    return problems, reviews, specs
+
+
+def _split_partners(text: str) -> list[str]:
+    names: list[str] = []
+    for name in (part.strip() for part in text.split(";")):
+        if name and name.casefold() not in {existing.casefold() for existing in names}:
+            names.append(name)
+    return names
+
+
+def _agree(column: str, earlier, value) -> bool:
+    """Do two rows give the same value for a recommendation's column?"""
+    if column == "partners":
+        return {name.casefold() for name in earlier} == {name.casefold() for name in value}
+    if isinstance(value, str):
+        return same_text(earlier, value)
+    return earlier == value
 
 
 def _check_update(values: dict, bad_dates: set, problem) -> UpdateSpec | None:

@@ -9,7 +9,7 @@ from reviews.models import Committee, Organisation, Review
 from ..choices import Response
 from ..models import ProgressUpdate, Recommendation, natural_sort_key
 from .cells import normalise_text, same_text
-from .checking import UpdateSpec, check_rows
+from .checking import RecommendationSpec, ReviewSpec, UpdateSpec, check_rows
 from .columns import COLUMNS, DATE_COLUMNS
 from .problems import Problem, TrackerFileError
 from .reading import RawTable
@@ -149,91 +149,165 @@ class Plan:
 
 def plan_import(table: RawTable) -> Plan:
     """Check every row and compare the file with the register; raises TrackerFileError."""
-    problems, review_rows, specs = check_rows(table)
-    for spec in specs.values():
-        for update in spec.updates:
-            update.row = spec.row
-    columns = set(table.columns)
-
-    existing_reviews = {
-        review.title: review
-        for review in Review.objects.filter(title__in=list(review_rows)).select_related("committee")
-    }
-    committees = {
-        name.casefold(): name for name in Committee.objects.values_list("name", flat=True)
-    }
-    organisations = {
-        name.casefold(): (pk, name) for pk, name in Organisation.objects.values_list("pk", "name")
-    }
-    recommendations = {
-        (rec.review.title, rec.number.casefold()): rec
-        for rec in Recommendation.objects.filter(review__in=existing_reviews.values())
-        .select_related("review", "lead_organisation")
-        .prefetch_related("partners")
-    }
-    known_updates: dict[int, set] = {}
-    for rec_id, as_at, status, narrative in ProgressUpdate.objects.filter(
-        recommendation__review__in=existing_reviews.values()
-    ).values_list("recommendation", "as_at", "status", "narrative"):
-        known_updates.setdefault(rec_id, set()).add((as_at, status, normalise_text(narrative)))
-
-    new_committees: dict[str, str] = {}
-    review_plans: dict[str, ReviewPlan] = {}
-    for title, info in review_rows.items():
-        review = existing_reviews.get(title)
-        committee = info["committee"][0] if info["committee"] else ""
-        if review is None:
-            if not committee:
-                problems.append(
-                    Problem(
-                        f"'{title}' is a new review, so it needs its committee",
-                        row=info["row"],
-                        column="committee",
-                    )
-                )
-            elif committee.casefold() not in committees:
-                new_committees.setdefault(committee.casefold(), committee)
-            committee = committees.get(committee.casefold(), committee)
-        else:
-            committee = review.committee.name
-        review_plans[title] = ReviewPlan(
-            title=title, is_new=review is None, committee=committee, existing=review
-        )
-
-    new_organisations: dict[str, str] = {}
-
-    def organisation_name(name: str) -> str:
-        key = name.casefold()
-        if key in organisations:
-            return organisations[key][1]
-        return new_organisations.setdefault(key, name)
-
-    for key, spec in specs.items():
-        existing = recommendations.get(key)
-        plan = _plan_recommendation(spec, existing, columns, organisation_name, problems)
-        if plan is None:
-            continue
-        seen = set(known_updates.get(existing.pk, ())) if existing else set()
-        for update in spec.updates:
-            if update.key not in seen:
-                seen.add(update.key)
-                plan.new_updates.append(update)
-        review_plans[spec.review].recommendations.append(plan)
-
-    if problems:
-        raise TrackerFileError(
-            sorted(
-                problems,
-                key=lambda p: (p.row or 0, COLUMNS.index(p.column) if p.column in COLUMNS else -1),
-            )
-        )
+    checked = check_rows(table)
+    planner = _Planner(
+        set(table.columns), _Register.load(list(checked.reviews)), problems=checked.problems
+    )
+    review_plans = {title: planner.plan_review(spec) for title, spec in checked.reviews.items()}
+    for key, spec in checked.specs.items():
+        plan = planner.plan_recommendation(key, spec)
+        if plan is not None:
+            review_plans[spec.review].recommendations.append(plan)
+    if planner.problems:
+        raise TrackerFileError(sorted(planner.problems, key=_problem_order))
     for review_plan in review_plans.values():
         review_plan.recommendations.sort(key=lambda plan: natural_sort_key(plan.number))
     return Plan(
         reviews=list(review_plans.values()),
-        new_committees=sorted(new_committees.values()),
-        new_organisations=sorted(new_organisations.values(), key=str.casefold),
+        new_committees=sorted(planner.new_committees.values()),
+        new_organisations=sorted(planner.new_organisations.values(), key=str.casefold),
     )
+
+
+def _problem_order(problem: Problem) -> tuple:
+    """By row, then in the order of the format's columns."""
+    column = COLUMNS.index(problem.column) if problem.column in COLUMNS else -1
+    return (problem.row or 0, column)
+
+
+@dataclass
+class _Register:
+    """What the register holds of the reviews a file names, in a few queries."""
+
+    reviews: dict[str, Review]  # by title
+    committees: dict[str, str]  # casefolded name -> name
+    organisations: dict[str, str]  # casefolded name -> name
+    recommendations: dict[tuple[str, str], Recommendation]  # by title and casefolded number
+    updates: dict[int, set[tuple]]  # recommendation id -> the keys of its updates
+
+    @classmethod
+    def load(cls, titles: list[str]) -> "_Register":
+        reviews = {
+            review.title: review
+            for review in Review.objects.filter(title__in=titles).select_related("committee")
+        }
+        recommendations = (
+            Recommendation.objects.filter(review__in=reviews.values())
+            .select_related("review", "lead_organisation")
+            .prefetch_related("partners")
+        )
+        updates: dict[int, set[tuple]] = {}
+        for rec_id, as_at, status, narrative in ProgressUpdate.objects.filter(
+            recommendation__review__in=reviews.values()
+        ).values_list("recommendation", "as_at", "status", "narrative"):
+            updates.setdefault(rec_id, set()).add((as_at, status, normalise_text(narrative)))
+        return cls(
+            reviews=reviews,
+            committees={
+                name.casefold(): name for name in Committee.objects.values_list("name", flat=True)
+            },
+            organisations={
+                name.casefold(): name
+                for name in Organisation.objects.values_list("name", flat=True)
+            },
+            recommendations={
+                (rec.review.title, rec.number.casefold()): rec for rec in recommendations
+            },
+            updates=updates,
+        )
+
+
+class _Planner:
+    """Plans each review and recommendation against the register, noting problems as it goes."""
+
+    def __init__(self, columns: set[str], register: _Register, *, problems: list[Problem]):
+        self.columns = columns
+        self.register = register
+        self.problems = problems
+        self.new_committees: dict[str, str] = {}  # casefolded name -> name
+        self.new_organisations: dict[str, str] = {}  # casefolded name -> name
+
+    def plan_review(self, spec: ReviewSpec) -> ReviewPlan:
+        review = self.register.reviews.get(spec.title)
+        if review is not None:
+            committee = review.committee.name
+        else:
+            committee = self._committee_of_new_review(spec)
+        return ReviewPlan(
+            title=spec.title, is_new=review is None, committee=committee, existing=review
+        )
+
+    def _committee_of_new_review(self, spec: ReviewSpec) -> str:
+        committee = spec.committee
+        if not committee:
+            self.problems.append(
+                Problem(
+                    f"'{spec.title}' is a new review, so it needs its committee",
+                    row=spec.row,
+                    column="committee",
+                )
+            )
+        elif committee.casefold() not in self.register.committees:
+            self.new_committees.setdefault(committee.casefold(), committee)
+        return self.register.committees.get(committee.casefold(), committee)
+
+    def organisation_name(self, name: str) -> str:
+        """The name the register knows an organisation by, noting it as new when it has none."""
+        key = name.casefold()
+        if key in self.register.organisations:
+            return self.register.organisations[key]
+        return self.new_organisations.setdefault(key, name)
+
+    def plan_recommendation(
+        self, key: tuple[str, str], spec: RecommendationSpec
+    ) -> RecommendationPlan | None:
+        existing = self.register.recommendations.get(key)
+        given = {column: value for column, (value, _row) in spec.values.items()}
+        text = given.get("recommendation", "")
+        if existing is None and not text:
+            self.problems.append(
+                Problem(
+                    f"recommendation {spec.number} of '{spec.review}' is new, so it needs its text",
+                    row=spec.row,
+                    column="recommendation",
+                )
+            )
+            return None
+        lead = self.organisation_name(given["lead"]) if given.get("lead") else None
+        partners = (
+            sorted(
+                (self.organisation_name(name) for name in given.get("partners", [])),
+                key=str.casefold,
+            )
+            if "partners" in self.columns
+            else None
+        )
+        plan = RecommendationPlan(
+            number=spec.number,
+            row=spec.row,
+            action="create" if existing is None else "unchanged",
+            text=text or (existing.text if existing else ""),
+            existing=existing,
+            values=_new_values(given, text, self.columns),
+            lead=lead if "lead" in self.columns else None,
+            partners=partners,
+        )
+        if existing is not None:
+            plan.changes = _changes(existing, plan, self.columns)
+            if plan.changes:
+                plan.action = "change"
+        plan.new_updates = self._new_updates(existing, spec.updates)
+        return plan
+
+    def _new_updates(self, existing: Recommendation | None, updates: list[UpdateSpec]):
+        """The updates the register does not hold yet, each once."""
+        seen = set(self.register.updates.get(existing.pk, ())) if existing else set()
+        new = []
+        for update in updates:
+            if update.key not in seen:
+                seen.add(update.key)
+                new.append(update)
+        return new
 
 
 FIELD_LABELS = {
@@ -268,19 +342,8 @@ def _display(value) -> str:
     return str(value)
 
 
-def _plan_recommendation(spec, existing, columns, organisation_name, problems):
-    given = {column: value for column, (value, _row) in spec.values.items()}
-    text = given.get("recommendation", "")
-    if existing is None and not text:
-        problems.append(
-            Problem(
-                f"recommendation {spec.number} of '{spec.review}' is new, so it needs its text",
-                row=spec.row,
-                column="recommendation",
-            )
-        )
-        return None
-    # The register's value for each column the file has; blank where no row gave one.
+def _new_values(given: dict, text: str, columns: set[str]) -> dict:
+    """The register's value for each column the file has; blank where no row gave one."""
     new: dict = {}
     for column in columns & set(MODEL_FIELDS):
         if column == "recommendation" and not text:
@@ -291,54 +354,34 @@ def _plan_recommendation(spec, existing, columns, organisation_name, problems):
         elif column not in DATE_COLUMNS:
             value = value or ""
         new[MODEL_FIELDS[column]] = value
-    lead = organisation_name(given["lead"]) if given.get("lead") else None
-    partners = (
-        sorted((organisation_name(name) for name in given.get("partners", [])), key=str.casefold)
-        if "partners" in columns
-        else None
-    )
-    plan = RecommendationPlan(
-        number=spec.number,
-        row=spec.row,
-        action="create" if existing is None else "unchanged",
-        text=text or (existing.text if existing else ""),
-        existing=existing,
-        values=new,
-        lead=lead if "lead" in columns else None,
-        partners=partners,
-    )
-    if existing is None:
-        return plan
+    return new
+
+
+def _changes(
+    existing: Recommendation, plan: RecommendationPlan, columns: set[str]
+) -> list[FieldChange]:
+    """What the plan changes of an existing recommendation, old and new, in the columns' order."""
+    changes = []
     for column, field_name in MODEL_FIELDS.items():
-        if field_name not in new:
+        if field_name not in plan.values:
             continue
-        old = getattr(existing, field_name)
-        value = new[field_name]
-        same = (
-            same_text(old, value)
-            if isinstance(old, str) and field_name != "response"
-            else old == value
-        )
+        old, value = getattr(existing, field_name), plan.values[field_name]
+        if field_name == "response":
+            same, old = old == value, Response(old)
+        else:
+            same = same_text(old, value) if isinstance(old, str) else old == value
         if not same:
-            if field_name == "response":
-                old = Response(old)
-            plan.changes.append(
-                FieldChange(column, FIELD_LABELS[column], _display(old), _display(value))
-            )
+            changes.append(_change(column, old, value))
     if "lead" in columns:
         old_lead = existing.lead_organisation.name if existing.lead_organisation else None
-        if old_lead != lead:
-            plan.changes.append(
-                FieldChange("lead", FIELD_LABELS["lead"], _display(old_lead), _display(lead))
-            )
-    if partners is not None:
+        if old_lead != plan.lead:
+            changes.append(_change("lead", old_lead, plan.lead))
+    if plan.partners is not None:
         old_partners = sorted((org.name for org in existing.partners.all()), key=str.casefold)
-        if old_partners != partners:
-            plan.changes.append(
-                FieldChange(
-                    "partners", FIELD_LABELS["partners"], _display(old_partners), _display(partners)
-                )
-            )
-    if plan.changes:
-        plan.action = "change"
-    return plan
+        if old_partners != plan.partners:
+            changes.append(_change("partners", old_partners, plan.partners))
+    return changes
+
+
+def _change(column: str, old, new) -> FieldChange:
+    return FieldChange(column, FIELD_LABELS[column], _display(old), _display(new))

@@ -24,3 +24,8 @@ class TrackerFileError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+    @classmethod
+    def because(cls, message: str, *, row: int | None = None) -> "TrackerFileError":
+        """The error for a file with one problem: the file itself, or its header."""
+        return cls([Problem(message, row=row)])

@@ -43,35 +43,35 @@ def read_tracker(data: bytes, filename: str) -> RawTable:
     """
     name = filename.strip().lower()
     if len(data) > MAX_BYTES:
-        raise TrackerFileError(
-            [
-                Problem(
-                    f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
-                )
-            ]
+        raise TrackerFileError.because(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
         )
     if not data.strip():
-        raise TrackerFileError([Problem("The file is empty")])
+        raise TrackerFileError.because("The file is empty")
     if name.endswith(".csv"):
         header, rows = _read_csv(data)
     elif name.endswith(".xlsx"):
         header, rows = _read_xlsx(data)
     elif name.endswith(".xls"):
-        raise TrackerFileError(
-            [Problem("The file is an old Excel workbook (.xls): save it as .xlsx or CSV UTF-8")]
+        raise TrackerFileError.because(
+            "The file is an old Excel workbook (.xls): save it as .xlsx or CSV UTF-8"
         )
     else:
-        raise TrackerFileError([Problem("The file must be a CSV (.csv) or Excel (.xlsx) file")])
-    return _table(header, rows)
+        raise TrackerFileError.because("The file must be a CSV (.csv) or Excel (.xlsx) file")
+    names = _column_names(header)
+    table = RawTable(columns=[name for name in names if name], rows=[], problems=[])
+    _add_rows(table, names, rows)
+    return table
 
 
-def _table(header: list, rows: Iterable[tuple[int, list]]) -> RawTable:
+def _column_names(header: list) -> list[str]:
+    """The column of each cell of the header ("" for a blank one); raises for a bad header."""
     names = [_header_name(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
     if not names:
-        raise TrackerFileError(
-            [Problem("The first row must hold the column names, but it is empty", row=1)]
+        raise TrackerFileError.because(
+            "The first row must hold the column names, but it is empty", row=1
         )
     problems = []
     seen: set[str] = set()
@@ -94,17 +94,17 @@ def _table(header: list, rows: Iterable[tuple[int, list]]) -> RawTable:
             problems.append(Problem(f"the required column '{required}' is missing", row=1))
     if problems:
         raise TrackerFileError(problems)
+    return names
 
-    table = RawTable(columns=[name for name in names if name], rows=[], problems=[])
+
+def _add_rows(table: RawTable, names: list[str], rows: Iterable[tuple[int, list]]) -> None:
+    """Add each row that is not blank to the table, its cells by column name."""
     for number, values in rows:
         if not any(cell_text(value) for value in values):
             continue  # blank rows (spreadsheets often end with some) are not records
         if len(table.rows) >= MAX_ROWS:
-            raise TrackerFileError(
-                [Problem(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files")]
-            )
-        extra = values[len(names) :]
-        if any(cell_text(value) for value in extra):
+            raise _too_many_rows()
+        if any(cell_text(value) for value in values[len(names) :]):
             table.problems.append(
                 Problem(
                     f"the row has {len(values)} cells but there are only {len(names)} column names",
@@ -118,45 +118,27 @@ def _table(header: list, rows: Iterable[tuple[int, list]]) -> RawTable:
         }
         table.rows.append(RawRow(number=number, cells=cells))
     if not table.rows:
-        raise TrackerFileError(
-            [Problem("The file has column names but no rows of recommendations below them")]
+        raise TrackerFileError.because(
+            "The file has column names but no rows of recommendations below them"
         )
-    return table
+
+
+def _too_many_rows() -> TrackerFileError:
+    return TrackerFileError.because(
+        f"The file has more than {MAX_ROWS:,} rows: split it into smaller files"
+    )
 
 
 def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
-        raise TrackerFileError(
-            [
-                Problem(
-                    "The file is not a CSV file (it looks like a spreadsheet or other binary file)"
-                )
-            ]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TrackerFileError(
-            [
-                Problem(
-                    f"The file is not UTF-8 text (line {line} has characters in another "
-                    'encoding): save it as "CSV UTF-8" and upload it again'
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        raise TrackerFileError([Problem("The file is not a CSV file (it holds binary data)")])
+    text = _csv_text(data)
     csv.field_size_limit(MAX_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
-        raise TrackerFileError(
-            [Problem(f"the file cannot be read as CSV: {error}", row=1)]
-        ) from None
+        raise TrackerFileError.because(f"the file cannot be read as CSV: {error}", row=1) from None
     if header is None:
-        raise TrackerFileError([Problem("The file is empty")])
+        raise TrackerFileError.because("The file is empty")
 
     def rows():
         number = 1
@@ -167,39 +149,75 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise TrackerFileError(
-                    [Problem(f"the row cannot be read as CSV: {error}", row=number)]
+                raise TrackerFileError.because(
+                    f"the row cannot be read as CSV: {error}", row=number
                 ) from None
             yield number, values
 
     return header, rows()
 
 
-def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    from openpyxl import load_workbook
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8, with or without a byte-order mark, and not binary."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+        raise TrackerFileError.because(
+            "The file is not a CSV file (it looks like a spreadsheet or other binary file)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TrackerFileError.because(
+            f"The file is not UTF-8 text (line {line} has characters in another "
+            'encoding): save it as "CSV UTF-8" and upload it again'
+        ) from None
+    if "\x00" in text:
+        raise TrackerFileError.because("The file is not a CSV file (it holds binary data)")
+    return text
 
-    not_xlsx = Problem(
-        "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
-        "password-protected, or another kind of file with an .xlsx name"
-    )
+
+NOT_XLSX = (
+    "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
+    "password-protected, or another kind of file with an .xlsx name"
+)
+
+
+def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+    _check_archive(data)
+    try:
+        return _first_sheet(data)
+    except TrackerFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
+        raise TrackerFileError.because(NOT_XLSX) from error
+    except Exception as error:  # openpyxl raises its own kinds for broken workbooks
+        if type(error).__module__.startswith(("openpyxl", "xml", "zipfile", "defusedxml")):
+            raise TrackerFileError.because(NOT_XLSX) from error
+        raise
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a file that is not a zip, or that unpacks to more than a tracker ever needs."""
     if not data.startswith(b"PK\x03\x04"):
-        raise TrackerFileError([not_xlsx])
+        raise TrackerFileError.because(NOT_XLSX)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise TrackerFileError([not_xlsx]) from error
+        raise TrackerFileError.because(NOT_XLSX) from error
     if unpacked > MAX_UNPACKED_BYTES:
-        raise TrackerFileError(
-            [
-                Problem(
-                    f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
-                    "split it into smaller files, or save it as CSV UTF-8"
-                )
-            ]
+        raise TrackerFileError.because(
+            f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+            "split it into smaller files, or save it as CSV UTF-8"
         )
+
+
+def _first_sheet(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+    """The header and numbered rows of the workbook's first sheet, read in full."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         # At most one more column than the format has: enough to report an unknown column, and
         # a bound on what a crafted file can make us read.
@@ -208,24 +226,11 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
             sheet.iter_rows(min_row=1, max_row=1, max_col=limit * 2, values_only=True), None
         )
         if header is None:
-            raise TrackerFileError([Problem("The file is empty")])
-        width = len(header)
-        values = [
-            (number, list(row))
-            for number, row in enumerate(
-                _bounded(sheet.iter_rows(min_row=2, max_col=max(width, limit), values_only=True)),
-                start=2,
-            )
-        ]
+            raise TrackerFileError.because("The file is empty")
+        rows = sheet.iter_rows(min_row=2, max_col=max(len(header), limit), values_only=True)
+        values = [(number, list(row)) for number, row in enumerate(_bounded(rows), start=2)]
+    finally:
         workbook.close()
-    except TrackerFileError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
-        raise TrackerFileError([not_xlsx]) from error
-    except Exception as error:  # openpyxl raises its own kinds for broken workbooks
-        if type(error).__module__.startswith(("openpyxl", "xml", "zipfile", "defusedxml")):
-            raise TrackerFileError([not_xlsx]) from error
-        raise
     return list(header), iter(values)
 
 
@@ -233,7 +238,5 @@ def _bounded(rows):
     """Stop reading a sheet once it has more rows than an import takes (blank ones included)."""
     for count, row in enumerate(rows, start=1):
         if count > MAX_ROWS * 2:
-            raise TrackerFileError(
-                [Problem(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files")]
-            )
+            raise _too_many_rows()
         yield row
