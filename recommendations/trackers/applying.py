@@ -7,7 +7,7 @@ from simple_history.utils import bulk_create_with_history
 from reviews.models import Committee, Organisation, Review
 
 from ..models import ProgressUpdate, Recommendation, natural_sort_key
-from .planning import Plan, RecommendationPlan, plan_import
+from .planning import Action, Plan, RecommendationPlan, plan_import
 from .reading import read_tracker
 
 
@@ -108,11 +108,11 @@ class _PlanWriter:
         """Build the recommendations to create and make the changes to existing ones, unsaved."""
         for review_plan in self.plan.reviews:
             for rec_plan in review_plan.recommendations:
-                if rec_plan.action == "create":
+                if rec_plan.action == Action.CREATE:
                     self.to_create.append(
                         (rec_plan, self._new_recommendation(review_plan, rec_plan))
                     )
-                elif rec_plan.action == "change":
+                elif rec_plan.action == Action.CHANGE:
                     self.to_change.append((rec_plan, self._changed_recommendation(rec_plan)))
 
     def _new_recommendation(self, review_plan, rec_plan: RecommendationPlan) -> Recommendation:

@@ -1,6 +1,7 @@
 """Step 3: compare the checked rows with the register, and plan what an import would do."""
 
 import datetime
+import enum
 import hashlib
 from dataclasses import dataclass, field
 
@@ -15,6 +16,14 @@ from .problems import Problem, TrackerFileError
 from .reading import RawTable
 
 
+class Action(enum.StrEnum):
+    """What an import does to one recommendation."""
+
+    CREATE = "create"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+
+
 @dataclass
 class FieldChange:
     column: str
@@ -27,7 +36,7 @@ class FieldChange:
 class RecommendationPlan:
     number: str
     row: int
-    action: str  # "create", "change" or "unchanged"
+    action: Action
     text: str
     existing: Recommendation | None
     values: dict  # model field -> new value, for the columns the file has
@@ -45,20 +54,20 @@ class ReviewPlan:
     existing: Review | None
     recommendations: list[RecommendationPlan] = field(default_factory=list)
 
-    def _with(self, action):
+    def _with(self, action: Action) -> list[RecommendationPlan]:
         return [plan for plan in self.recommendations if plan.action == action]
 
     @property
     def created(self):
-        return self._with("create")
+        return self._with(Action.CREATE)
 
     @property
     def changed(self):
-        return self._with("change")
+        return self._with(Action.CHANGE)
 
     @property
     def unchanged(self):
-        return self._with("unchanged")
+        return self._with(Action.UNCHANGED)
 
     @property
     def with_new_updates(self):
@@ -138,7 +147,7 @@ class Plan:
                     repr(
                         (
                             plan.number,
-                            plan.action,
+                            plan.action.value,
                             [(c.column, c.old, c.new) for c in plan.changes],
                             [u.key for u in plan.new_updates],
                         )
@@ -285,7 +294,7 @@ class _Planner:
         plan = RecommendationPlan(
             number=spec.number,
             row=spec.row,
-            action="create" if existing is None else "unchanged",
+            action=Action.CREATE if existing is None else Action.UNCHANGED,
             text=text or (existing.text if existing else ""),
             existing=existing,
             values=_new_values(given, text, self.columns),
@@ -295,7 +304,7 @@ class _Planner:
         if existing is not None:
             plan.changes = _changes(existing, plan, self.columns)
             if plan.changes:
-                plan.action = "change"
+                plan.action = Action.CHANGE
         plan.new_updates = self._new_updates(existing, spec.updates)
         return plan
 

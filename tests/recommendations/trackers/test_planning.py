@@ -5,8 +5,11 @@ import datetime
 import pytest
 
 from recommendations.choices import Response, Status
+from recommendations.models import Recommendation
 from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.planning import Action, plan_import
 from recommendations.trackers.problems import TrackerFileError
+from recommendations.trackers.reading import read_tracker
 from tests.factories import (
     make_organisation,
     make_recommendation,
@@ -18,6 +21,25 @@ from tests.factories import (
 from tests.recommendations.trackers.helpers import problems_of
 
 pytestmark = pytest.mark.django_db
+
+
+def test_each_recommendation_is_planned_to_be_created_changed_or_left_unchanged():
+    review = make_review("Review of potholes")
+    make_recommendation("1", review=review, text="Fill the potholes.")
+    make_recommendation("2", review=review, text="Map the potholes.")
+    data = tracker_csv(
+        tracker_row(recommendation="Fill the potholes."),
+        tracker_row(number="2", recommendation="Map every pothole."),
+        tracker_row(number="3", recommendation="Report them online."),
+    )
+    (planned,) = plan_import(read_tracker(data, "tracker.csv")).reviews
+    assert [(plan.number, plan.action) for plan in planned.recommendations] == [
+        ("1", Action.UNCHANGED),
+        ("2", Action.CHANGE),
+        ("3", Action.CREATE),
+    ]
+    assert [plan.number for plan in planned.changed] == ["2"]
+    assert Recommendation.objects.count() == 2  # planning writes nothing
 
 
 def test_a_changed_lead_partners_response_and_dates_are_previewed_old_and_new(importer):
