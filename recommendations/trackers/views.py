@@ -1,8 +1,9 @@
 """Pages for tracker files: import (upload, preview, confirm) and the review's exports.
 
-An uploaded file waits between preview and confirm in a private folder, under a random token that
-only the uploader's session knows, with its SHA-256; confirm re-reads it, checks the digest, checks
-every row again and compares the plan with the one previewed. No data travels in the form.
+An uploaded file waits between preview and confirm in the "tracker_uploads" storage (see
+`uploads`), under a random token that only the uploader's session knows, with its SHA-256; confirm
+re-reads it, checks the digest, checks every row again and compares the plan with the one
+previewed. No data travels in the form.
 """
 
 from django.contrib import messages

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.apps import apps
+from django.core.files.storage import Storage, storages
 
 from recommendations.trackers.applying import import_tracker
 from recommendations.trackers.problems import TrackerFileError
@@ -50,3 +51,19 @@ def problems_of(data: bytes, name: str = "tracker.csv", user=None) -> list[str]:
     after["reviews.HistoricalUser"] = before["reviews.HistoricalUser"]
     assert after == before, "a refused import wrote something"
     return [str(problem) for problem in raised.value.problems]
+
+
+def keep_uploads_in(settings, location) -> Storage:
+    """Point the "tracker_uploads" storage at a folder for one test; returns the storage.
+
+    Overriding STORAGES through pytest-django's `settings` sends `setting_changed`, on which
+    Django forgets the storages it had made, so the next `storages[...]` uses this folder.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "tracker_uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return storages["tracker_uploads"]

@@ -6,12 +6,25 @@ import re
 
 import openpyxl
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.trackers.uploads import KEEP_UPLOADS_FOR, MAX_PENDING_PER_SESSION
 from recommendations.trackers.writing import write_csv
 from reviews.models import Review
-from tests.factories import make_recommendation, make_review, make_update, tracker_csv, tracker_row
+from tests.factories import (
+    make_recommendation,
+    make_review,
+    make_update,
+    make_user,
+    tracker_csv,
+    tracker_row,
+)
+from tests.recommendations.trackers.helpers import keep_uploads_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +32,9 @@ UPLOAD = "/trackers/import/"
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.TRACKER_UPLOAD_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+def upload_storage(settings, tmp_path):
+    """The "tracker_uploads" storage, in a folder of this test's own."""
+    return keep_uploads_in(settings, tmp_path / "uploads")
 
 
 @pytest.fixture
@@ -231,10 +244,11 @@ def test_confirming_after_the_register_changed_shows_the_new_preview_instead(cle
     assert Recommendation.objects.count() == 2
 
 
-def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_dir):
+def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_storage):
     token = token_of(upload(clerk_client, good_file()))
     preview = clerk_client.get(f"/trackers/import/{token}/")
-    (upload_dir / f"{token}.upload").write_bytes(tracker_csv(tracker_row(review="Other")))
+    upload_storage.delete(f"{token}.upload")
+    upload_storage.save(f"{token}.upload", ContentFile(tracker_csv(tracker_row(review="Other"))))
     response = clerk_client.post(
         f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
     )
@@ -242,16 +256,66 @@ def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_dir):
     assert not Review.objects.exists()
 
 
-def test_another_users_token_is_not_theirs_to_import(client, clerk, upload_dir):
+def test_another_users_token_is_not_theirs_to_import(client, clerk):
     client.force_login(clerk)
     token = token_of(upload(client, good_file()))
-    from tests.factories import make_user
-
     other = make_user("other_clerk", role="Scrutiny officer")
     client.force_login(other)  # a new session, which never saw the token
     assert client.get(f"/trackers/import/{token}/")["Location"] == UPLOAD
     assert client.post(f"/trackers/import/{token}/confirm/")["Location"] == UPLOAD
     assert not Review.objects.exists()
+
+
+def test_the_kept_file_waits_in_the_tracker_uploads_storage_until_confirmed(
+    clerk_client, upload_storage, tmp_path
+):
+    token = token_of(upload(clerk_client, good_file()))
+    assert upload_storage.exists(f"{token}.upload")
+    assert (tmp_path / "uploads" / f"{token}.upload").is_file()  # the overridden storage
+    preview = clerk_client.get(f"/trackers/import/{token}/")
+    clerk_client.post(
+        f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
+    )
+    assert not upload_storage.exists(f"{token}.upload")
+
+
+def test_uploads_work_on_a_storage_that_is_not_a_folder(clerk_client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "tracker_uploads": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    token = token_of(upload(clerk_client, good_file()))
+    assert storages["tracker_uploads"].exists(f"{token}.upload")
+    preview = clerk_client.get(f"/trackers/import/{token}/")
+    response = clerk_client.post(
+        f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
+    )
+    assert response["Location"] == "/reviews/"
+    assert Recommendation.objects.count() == 2
+
+
+def test_kept_files_older_than_twelve_hours_are_swept_away_by_the_next_upload(
+    clerk_client, clerk, upload_storage
+):
+    first = token_of(upload(clerk_client, good_file()))
+    upload_storage.save("notes.txt", ContentFile(b"not a kept upload"))
+    later = timezone.now() + KEEP_UPLOADS_FOR + datetime.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        clerk_client.force_login(clerk)  # the first session has expired by now
+        second = token_of(upload(clerk_client, good_file()))
+    assert not upload_storage.exists(f"{first}.upload")
+    assert upload_storage.exists(f"{second}.upload")
+    assert upload_storage.exists("notes.txt")  # only kept uploads are swept
+
+
+def test_a_session_keeps_only_its_newest_uploads(clerk_client, upload_storage):
+    tokens = [
+        token_of(upload(clerk_client, good_file())) for _ in range(MAX_PENDING_PER_SESSION + 1)
+    ]
+    assert clerk_client.get(f"/trackers/import/{tokens[0]}/")["Location"] == UPLOAD
+    assert not upload_storage.exists(f"{tokens[0]}.upload")
+    assert all(upload_storage.exists(f"{token}.upload") for token in tokens[1:])
+    assert clerk_client.get(f"/trackers/import/{tokens[-1]}/").status_code == 200
 
 
 def test_confirm_refuses_get(clerk_client):
