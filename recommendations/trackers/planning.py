@@ -5,6 +5,8 @@ import enum
 import hashlib
 from dataclasses import dataclass, field
 
+from django.utils.translation import ngettext
+
 from reviews.models import Committee, Organisation, Review
 
 from ..choices import Response
@@ -82,10 +84,6 @@ class ReviewPlan:
         return self.is_new or bool(self.created or self.changed or self.new_update_count)
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 @dataclass
 class Plan:
     reviews: list[ReviewPlan]
@@ -120,11 +118,16 @@ class Plan:
 
     def summary(self, *, dry_run: bool = False) -> str:
         """ "Created 1 review, 7 recommendations, 12 progress updates; updated 0; unchanged 0"."""
+        reviews, recommendations = self.created_reviews, self.created_recommendations
+        updates = self.created_updates
         created = ", ".join(
             [
-                _plural(self.created_reviews, "review"),
-                _plural(self.created_recommendations, "recommendation"),
-                _plural(self.created_updates, "progress update"),
+                ngettext("%(count)s review", "%(count)s reviews", reviews)
+                % {"count": f"{reviews:,}"},
+                ngettext("%(count)s recommendation", "%(count)s recommendations", recommendations)
+                % {"count": f"{recommendations:,}"},
+                ngettext("%(count)s progress update", "%(count)s progress updates", updates)
+                % {"count": f"{updates:,}"},
             ]
         )
         changed, unchanged = self.changed_recommendations, self.unchanged_recommendations

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reviews.models import Review
@@ -65,8 +66,12 @@ def _problems_on_form(form, error: TrackerFileError) -> list:
     count = len(problems)
     form.add_error(
         "file",
-        f"The file has {count} problem{'s' if count != 1 else ''}, listed below. Fix "
-        f"{'them' if count != 1 else 'it'} and upload the file again",
+        ngettext(
+            "The file has %(count)d problem, listed below. Fix it and upload the file again",
+            "The file has %(count)d problems, listed below. Fix them and upload the file again",
+            count,
+        )
+        % {"count": count},
     )
     return problems
 
