@@ -7,6 +7,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
+
 from .cells import cell_text
 from .columns import COLUMNS, REQUIRED_COLUMNS
 from .problems import Problem, TrackerFileError
@@ -182,18 +184,45 @@ NOT_XLSX = (
 )
 
 
+# openpyxl parses a workbook's XML with defusedxml when it is installed (a dependency), which
+# refuses entity declarations: the "billion laughs" that unfold a few bytes into gigabytes.
+FORBIDDEN_XML = (
+    "The file could not be read as an Excel workbook: part of it declares its own XML entities, "
+    "which a workbook saved by Excel never does and which are refused for safety. Open it in "
+    'Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
+)
+
+
 def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
     _check_archive(data)
     try:
         return _first_sheet(data)
     except TrackerFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
-        raise TrackerFileError.because(NOT_XLSX) from error
-    except Exception as error:  # openpyxl raises its own kinds for broken workbooks
-        if type(error).__module__.startswith(("openpyxl", "xml", "zipfile", "defusedxml")):
+    except Exception as error:
+        if _forbidden_xml(error):
+            raise TrackerFileError.because(FORBIDDEN_XML) from error
+        broken = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError)
+        # openpyxl raises its own kinds, and the XML parser's, for broken workbooks.
+        ours = ("openpyxl", "xml", "zipfile", "defusedxml")
+        if isinstance(error, broken) or type(error).__module__.startswith(ours):
             raise TrackerFileError.because(NOT_XLSX) from error
         raise
+
+
+def _forbidden_xml(error: BaseException) -> bool:
+    """Was the error, or one it was raised from, defusedxml refusing a part of the workbook?
+
+    openpyxl wraps what the parser raises in a ValueError ("Unable to read workbook …").
+    """
+    seen = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, DefusedXmlException):  # EntitiesForbidden, DTDForbidden, …
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _check_archive(data: bytes) -> None:

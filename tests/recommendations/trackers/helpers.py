@@ -1,6 +1,7 @@
 """Plain helpers for the tracker tests: files to import, and what an import wrote."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -38,6 +39,43 @@ def xlsx_file(rows: list[list]) -> bytes:
         workbook.active.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# "Billion laughs": nine levels of entities, each ten of the one below, unfold to 3 GB of "lol".
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 "lol">\n'
+    + b"".join(
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">\n'.encode() for level in range(1, 10)
+    )
+    + b"]>\n"
+)
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+
+
+def xlsx_with_entity_bomb(part: str) -> bytes:
+    """A valid tracker workbook whose sheet or shared strings part carries an entity bomb."""
+    workbook = zipfile.ZipFile(
+        io.BytesIO(xlsx_file([["review", "number"], ["Review of potholes", "1"]]))
+    )
+    parts = {name: workbook.read(name) for name in workbook.namelist()}
+    if part == "xl/worksheets/sheet1.xml":
+        parts[part] = ENTITY_BOMB + parts[part].replace(b"<t>1</t>", b"<t>&lol9;</t>")
+    else:
+        parts[part] = ENTITY_BOMB + (
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+            b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            f'<Override PartName="/{part}" ContentType="{SHARED_STRINGS_TYPE}" /></Types>'.encode(),
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 

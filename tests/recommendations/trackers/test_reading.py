@@ -4,15 +4,22 @@ import datetime
 import io
 import zipfile
 
+import openpyxl
 import pytest
 
 from recommendations.choices import Status
 from recommendations.models import Recommendation
 from recommendations.trackers.applying import import_tracker
 from recommendations.trackers.columns import COLUMNS
-from recommendations.trackers.reading import MAX_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from recommendations.trackers.problems import TrackerFileError
+from recommendations.trackers.reading import (
+    MAX_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    read_tracker,
+)
 from tests.factories import tracker_csv, tracker_row
-from tests.recommendations.trackers.helpers import problems_of, xlsx_file
+from tests.recommendations.trackers.helpers import problems_of, xlsx_file, xlsx_with_entity_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +122,28 @@ def test_a_file_that_is_not_really_xlsx_is_refused():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     assert problems_of(buffer.getvalue(), "tracker.xlsx") == expected
+
+
+ENTITY_BOMB_REFUSED = (
+    "The file could not be read as an Excel workbook: part of it declares its own XML entities, "
+    "which a workbook saved by Excel never does and which are refused for safety. Open it in "
+    'Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
+)
+
+
+def test_workbooks_are_parsed_with_defusedxml():
+    assert openpyxl.DEFUSEDXML, "openpyxl uses defusedxml only when it is installed and allowed"
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"], ids=["sheet", "shared strings"]
+)
+def test_a_workbook_carrying_an_xml_entity_bomb_is_refused_with_a_clear_problem(part):
+    data = xlsx_with_entity_bomb(part)
+    with pytest.raises(TrackerFileError) as raised:
+        read_tracker(data, "tracker.xlsx")
+    assert [str(problem) for problem in raised.value.problems] == [ENTITY_BOMB_REFUSED]
+    assert problems_of(data, "tracker.xlsx") == [ENTITY_BOMB_REFUSED]
 
 
 def test_an_xlsx_file_that_unpacks_to_too_much_is_refused():

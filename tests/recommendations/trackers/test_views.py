@@ -24,7 +24,7 @@ from tests.factories import (
     tracker_csv,
     tracker_row,
 )
-from tests.recommendations.trackers.helpers import keep_uploads_in
+from tests.recommendations.trackers.helpers import keep_uploads_in, xlsx_with_entity_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,21 @@ def test_a_file_level_problem_shows_on_the_field(clerk_client):
     assert "The file is not" in page
     assert 'class="govuk-error-message"' in page
     assert "Problems in" not in page
+
+
+def test_a_workbook_carrying_an_xml_entity_bomb_is_refused_on_the_page(clerk_client, tmp_path):
+    bomb = SimpleUploadedFile("tracker.xlsx", xlsx_with_entity_bomb("xl/sharedStrings.xml"))
+    response = upload(clerk_client, bomb)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Import a tracker" in page
+    assert 'class="govuk-error-message"' in page
+    assert (
+        "The file could not be read as an Excel workbook: part of it declares its own XML "
+        "entities, which a workbook saved by Excel never does and which are refused for safety"
+    ) in page
+    assert not Review.objects.exists()
+    assert not list(tmp_path.glob("uploads/*"))  # nothing kept for a preview
 
 
 @pytest.mark.parametrize(
