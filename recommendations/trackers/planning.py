@@ -5,6 +5,7 @@ import enum
 import hashlib
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from reviews.models import Committee, Organisation, Review
@@ -343,10 +344,11 @@ MODEL_FIELDS = {
 
 
 def _display(value) -> str:
+    """A value as the preview shows it, old and new."""
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return date_format(value)
     if isinstance(value, Response):
         return value.label
     if isinstance(value, list):

@@ -70,8 +70,8 @@ def test_a_changed_lead_partners_response_and_dates_are_previewed_old_and_new(im
         "lead": ("Highways", "Neighbourhoods"),
         "partners": ("Police", "Police; Town councils"),
         "response": ("Awaiting response", "Partially accepted"),
-        "target_date": ("2025-03-31", "2025-06-30"),
-        "revised_target_date": ("(blank)", "2025-09-30"),
+        "target_date": ("31 Mar 2025", "30 Jun 2025"),
+        "revised_target_date": ("(blank)", "30 Sep 2025"),
         "revision_reason": ("(blank)", "Winter weather"),
     }
     assert plan.new_organisations == ["Neighbourhoods", "Town councils"]

@@ -125,6 +125,7 @@ def test_a_good_file_is_previewed_then_imported_on_confirm(clerk_client, clerk):
     assert "Review of potholes" in page and "New review" in page
     assert "Map the potholes." in page
     assert "Two crews hired." in page
+    assert "15 Jan 2025" in page  # the update's date, as the site shows dates
     assert "Highways" in page  # a new organisation
     assert "Confirm import" in page
     assert not Review.objects.exists()  # previewing changes nothing
@@ -169,7 +170,7 @@ def test_the_preview_shows_changed_fields_old_and_new(clerk_client):
     text = page.content.decode()
     assert "Changed recommendations (1)" in text
     assert "Fill the potholes." in text and "Fill every pothole." in text
-    assert "Target date" in text and "2025-06-30" in text
+    assert "Target date" in text and "30 Jun 2025" in text
     assert "New progress updates" not in text
 
 
