@@ -6,7 +6,7 @@ from functools import lru_cache, partial
 
 from ..choices import Response, Status, parse_response, parse_status
 from .cells import cell_text, normalise_text, parse_date, same_text
-from .columns import DATE_COLUMNS, MAX_LENGTHS
+from .columns import DATE_COLUMNS, MAX_LENGTHS, RECOMMENDATION_COLUMNS
 from .problems import Problem
 from .reading import RawRow, RawTable
 
@@ -46,18 +46,6 @@ class RecommendationSpec:
     row: int
     values: dict = field(default_factory=dict)  # column -> (value, row it came from)
     updates: list[UpdateSpec] = field(default_factory=list)
-
-
-RECOMMENDATION_COLUMNS = [
-    "recommendation",
-    "lead",
-    "partners",
-    "response",
-    "response_text",
-    "target_date",
-    "revised_target_date",
-    "revision_reason",
-]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from ..choices import Response
 from ..models import ProgressUpdate, Recommendation, natural_sort_key
 from .cells import normalise_text, same_text
 from .checking import RecommendationSpec, ReviewSpec, UpdateSpec, check_rows
-from .columns import COLUMNS, DATE_COLUMNS
+from .columns import COLUMNS, DATE_COLUMNS, FIELD_LABELS, MODEL_FIELDS
 from .problems import Problem, TrackerFileError
 from .reading import RawTable
 
@@ -321,26 +321,6 @@ class _Planner:
                 seen.add(update.key)
                 new.append(update)
         return new
-
-
-FIELD_LABELS = {
-    "recommendation": "Recommendation",
-    "lead": "Lead",
-    "partners": "Partners",
-    "response": "Executive response",
-    "response_text": "Reasons given with the response",
-    "target_date": "Target date",
-    "revised_target_date": "Revised target date",
-    "revision_reason": "Reason for revising the target date",
-}
-MODEL_FIELDS = {
-    "recommendation": "text",
-    "response": "response",
-    "response_text": "response_text",
-    "target_date": "target_date",
-    "revised_target_date": "revised_target_date",
-    "revision_reason": "revision_reason",
-}
 
 
 def _display(value) -> str:
