@@ -101,7 +101,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from recommendations.tracker_files import import_tracker
+    from recommendations.trackers.applying import import_tracker
     from reviews.models import User
 
     data = tracker_file(args.format)

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import tracker_views
 from .appendix import views as appendix_views
 from .dashboard import views as dashboard_views
 from .pages import meetings
@@ -8,6 +7,7 @@ from .pages import progress_updates as progress_update_views
 from .pages import recommendations as recommendation_views
 from .pages import reviews as review_views
 from .register import views as register_views
+from .trackers import views as tracker_views
 
 app_name = "recommendations"
 

@@ -168,7 +168,13 @@ STORAGES = {
     # Uploaded tracker files between preview and confirm (private: never served).
     "tracker_uploads": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": TRACKER_UPLOAD_DIR, "base_url": None},
+        "OPTIONS": {
+            "location": TRACKER_UPLOAD_DIR,
+            "base_url": None,
+            # Uploaded files may hold anything: readable by this service's user alone.
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from ..access import readers_only
 from ..models import Recommendation
-from ..tracker_files import write_csv, write_xlsx
+from ..trackers.writing import write_csv, write_xlsx
 from .filters import PAGE_SIZE, RegisterFilterForm, Sort
 
 

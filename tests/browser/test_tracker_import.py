@@ -7,10 +7,11 @@ from playwright.sync_api import expect
 from recommendations.models import Recommendation
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import tracker_csv, tracker_row
+from tests.recommendations.trackers.helpers import keep_uploads_in
 
 
 def test_the_clerk_uploads_previews_and_confirms_a_tracker(page, demo, tmp_path, settings):
-    settings.TRACKER_UPLOAD_DIR = str(tmp_path)
+    keep_uploads_in(settings, tmp_path / "uploads")
     tracker = tmp_path / "potholes.csv"
     tracker.write_bytes(
         tracker_csv(
@@ -49,7 +50,7 @@ def test_the_clerk_uploads_previews_and_confirms_a_tracker(page, demo, tmp_path,
 
 
 def test_a_tracker_with_problems_is_explained_row_by_row(page, demo, tmp_path, settings):
-    settings.TRACKER_UPLOAD_DIR = str(tmp_path)
+    keep_uploads_in(settings, tmp_path / "uploads")
     tracker = tmp_path / "bad.csv"
     tracker.write_bytes(
         tracker_csv(

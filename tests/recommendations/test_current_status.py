@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recommendations.choices import Status
 from recommendations.models import ProgressUpdate, Recommendation
-from recommendations.tracker_files import import_tracker
+from recommendations.trackers.applying import import_tracker
 from tests.factories import (
     bulk_recommendations,
     make_recommendation,

@@ -11,7 +11,8 @@ from django.db.models import F
 
 from recommendations.demo import load_demo
 from recommendations.models import ProgressUpdate, Recommendation, search_document_expression
-from recommendations.tracker_files import import_tracker, write_csv
+from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.writing import write_csv
 from tests.factories import make_recommendation, make_review, make_update, make_user
 
 D = datetime.date

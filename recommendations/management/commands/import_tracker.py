@@ -3,13 +3,16 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils.translation import ngettext
 
-from recommendations.tracker_files import MAX_BYTES, TrackerFileError, import_tracker
+from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.problems import TrackerFileError
+from recommendations.trackers.reading import MAX_BYTES
 
 
 class Command(BaseCommand):
     help = (
-        "Import a tracker spreadsheet (.csv or .xlsx, the format of DOMAIN.md's 'Tracker files'). "
+        "Import a tracker spreadsheet (.csv or .xlsx, in the format of docs/tracker-format.md). "
         "The whole file is imported or, when any row has a problem, nothing is; every problem is "
         "printed with its row and column. Importing the same file again changes nothing."
     )
@@ -42,9 +45,14 @@ class Command(BaseCommand):
         except TrackerFileError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
+            count = len(error.problems)
             raise CommandError(
-                f"Nothing was imported: the file has {len(error.problems)} "
-                f"problem{'s' if len(error.problems) != 1 else ''}."
+                ngettext(
+                    "Nothing was imported: the file has %(count)d problem.",
+                    "Nothing was imported: the file has %(count)d problems.",
+                    count,
+                )
+                % {"count": count}
             ) from None
         except IntegrityError:
             raise CommandError(

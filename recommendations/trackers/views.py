@@ -1,134 +1,37 @@
 """Pages for tracker files: import (upload, preview, confirm) and the review's exports.
 
-An uploaded file waits between preview and confirm in a private folder, under a random token that
-only the uploader's session knows, with its SHA-256; confirm re-reads it, checks the digest, checks
-every row again and compares the plan with the one previewed. No data travels in the form.
+An uploaded file waits between preview and confirm in the "tracker_uploads" storage (see
+`uploads`), under a random token that only the uploader's session knows, with its SHA-256; confirm
+re-reads it, checks the digest, checks every row again and compares the plan with the one
+previewed. No data travels in the form.
 """
 
-import datetime
-import hashlib
-import secrets
-import tempfile
-from pathlib import Path
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reviews.models import Review
-from scrutiny.forms import Form
 
-from .access import may_import, readers_only
-from .models import Recommendation
-from .tracker_files import (
-    COLUMNS,
-    MAX_BYTES,
-    MAX_ROWS,
-    TrackerFileError,
-    apply_plan,
-    plan_import,
-    read_tracker,
-    write_csv,
-    write_xlsx,
-)
-
-SESSION_KEY = "tracker_imports"
-KEEP_UPLOADS_FOR = datetime.timedelta(hours=12)
-MAX_PENDING_PER_SESSION = 5
-
-
-class TrackerUploadForm(Form):
-    file = forms.FileField(
-        label="Upload a tracker file",
-        help_text=(
-            f"A CSV (UTF-8) or Excel (.xlsx) file, up to {MAX_BYTES // (1024 * 1024)} MB and "
-            f"{MAX_ROWS:,} rows"
-        ),
-        error_messages={
-            "required": "Select a CSV or XLSX file",
-            "empty": "The selected file is empty",
-            "invalid": "Select a CSV or XLSX file",
-        },
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB"
-            )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The selected file must be a CSV or XLSX")
-        return upload
+from ..access import may_import, readers_only
+from ..models import Recommendation
+from .applying import apply_plan
+from .columns import COLUMNS
+from .forms import TrackerUploadForm
+from .planning import plan_import
+from .problems import TrackerFileError
+from .reading import MAX_ROWS, read_tracker
+from .uploads import forget_upload, keep_upload, load_upload
+from .writing import write_csv, write_xlsx
 
 
 def _require_import(request) -> None:
     if not may_import(request.user):
         raise PermissionDenied("Only a scrutiny officer can import tracker files.")
-
-
-def _upload_dir() -> Path:
-    folder = Path(
-        settings.TRACKER_UPLOAD_DIR or Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
-    )
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep_old_uploads(folder: Path) -> None:
-    cutoff = (timezone.now() - KEEP_UPLOADS_FOR).timestamp()
-    for path in folder.glob("*.upload"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # another worker got there first
-
-
-def _keep_upload(request, name: str, data: bytes) -> str:
-    folder = _upload_dir()
-    _sweep_old_uploads(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.upload").write_bytes(data)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {
-        "name": name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "uploaded": timezone.now().isoformat(),
-    }
-    # The oldest pending uploads of this session give way to newer ones.
-    for old in sorted(pending, key=lambda t: pending[t]["uploaded"])[:-MAX_PENDING_PER_SESSION]:
-        _forget_upload(request, old, pending)
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _load_upload(request, token: str) -> tuple[str, bytes] | None:
-    """The kept file for `token`, if this session uploaded it and it is unchanged; else None."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None:
-        return None
-    try:
-        data = (_upload_dir() / f"{token}.upload").read_bytes()
-    except OSError:
-        return None
-    if not secrets.compare_digest(hashlib.sha256(data).hexdigest(), entry["sha256"]):
-        return None
-    return entry["name"], data
-
-
-def _forget_upload(request, token: str, pending: dict | None = None) -> None:
-    pending = request.session.get(SESSION_KEY, {}) if pending is None else pending
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
 def _upload_again(request):
@@ -163,8 +66,12 @@ def _problems_on_form(form, error: TrackerFileError) -> list:
     count = len(problems)
     form.add_error(
         "file",
-        f"The file has {count} problem{'s' if count != 1 else ''}, listed below. Fix "
-        f"{'them' if count != 1 else 'it'} and upload the file again",
+        ngettext(
+            "The file has %(count)d problem, listed below. Fix it and upload the file again",
+            "The file has %(count)d problems, listed below. Fix them and upload the file again",
+            count,
+        )
+        % {"count": count},
     )
     return problems
 
@@ -184,7 +91,7 @@ def upload_tracker(request):
     except TrackerFileError as error:
         problems = _problems_on_form(form, error)
         return _render_upload(request, form, problems=problems, file_name=upload.name)
-    token = _keep_upload(request, upload.name, data)
+    token = keep_upload(request, upload.name, data)
     return redirect("recommendations:preview_tracker_import", token=token)
 
 
@@ -199,7 +106,7 @@ def _render_preview(request, token, name, plan, *, changed_since=False):
 @require_http_methods(["GET"])
 def preview_tracker_import(request, token):
     _require_import(request)
-    upload = _load_upload(request, token)
+    upload = load_upload(request, token)
     if upload is None:
         return _upload_again(request)
     name, data = upload
@@ -208,7 +115,7 @@ def preview_tracker_import(request, token):
     except TrackerFileError as error:
         # The file was fine when uploaded; the register has changed since (a review it names as
         # new may now need its committee, say).
-        _forget_upload(request, token)
+        forget_upload(request, token)
         return _render_problems(request, error, name)
     return _render_preview(request, token, name, plan)
 
@@ -230,7 +137,7 @@ class _PlanChanged(Exception):
 @require_POST
 def confirm_tracker_import(request, token):
     _require_import(request)
-    upload = _load_upload(request, token)
+    upload = load_upload(request, token)
     if upload is None:
         return _upload_again(request)
     name, data = upload
@@ -243,7 +150,7 @@ def confirm_tracker_import(request, token):
     except _PlanChanged as changed:
         return _render_preview(request, token, name, changed.plan, changed_since=True)
     except TrackerFileError as error:
-        _forget_upload(request, token)
+        forget_upload(request, token)
         return _render_problems(request, error, name)
     except IntegrityError:
         messages.warning(
@@ -252,7 +159,7 @@ def confirm_tracker_import(request, token):
             "was imported. Check the preview again.",
         )
         return redirect("recommendations:preview_tracker_import", token=token)
-    _forget_upload(request, token)
+    forget_upload(request, token)
     messages.success(request, f"Imported {name}. {plan.summary()}.")
     return redirect("recommendations:list_reviews")
 

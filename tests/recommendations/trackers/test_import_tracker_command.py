@@ -1,4 +1,4 @@
-"""The import_tracker command: a thin door onto tracker_files.import_tracker."""
+"""The import_tracker command: a thin door onto trackers.applying.import_tracker."""
 
 from io import StringIO
 
@@ -76,6 +76,13 @@ def test_it_prints_every_problem_and_fails_having_imported_nothing(tmp_path, cle
         "row 3, target_date: '31/02/2025' is not a real date",
     ]
     assert not Review.objects.exists()
+
+
+def test_a_single_problem_is_counted_in_the_singular(tmp_path, clerk):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(tracker_csv(tracker_row(target_date="31/02/2025")))
+    with pytest.raises(CommandError, match=r"the file has 1 problem\.$"):
+        call_command("import_tracker", str(path), "--user", "clerk", stderr=StringIO())
 
 
 def test_an_unknown_user_is_a_clear_error(tracker):

@@ -6,18 +6,25 @@ import re
 
 import openpyxl
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from recommendations import tracker_files
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.trackers.uploads import KEEP_UPLOADS_FOR, MAX_PENDING_PER_SESSION
+from recommendations.trackers.writing import write_csv
 from reviews.models import Review
 from tests.factories import (
     make_recommendation,
     make_review,
     make_update,
+    make_user,
     tracker_csv,
     tracker_row,
 )
+from tests.recommendations.trackers.helpers import keep_uploads_in, xlsx_with_entity_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +32,9 @@ UPLOAD = "/trackers/import/"
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.TRACKER_UPLOAD_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+def upload_storage(settings, tmp_path):
+    """The "tracker_uploads" storage, in a folder of this test's own."""
+    return keep_uploads_in(settings, tmp_path / "uploads")
 
 
 @pytest.fixture
@@ -118,6 +125,7 @@ def test_a_good_file_is_previewed_then_imported_on_confirm(clerk_client, clerk):
     assert "Review of potholes" in page and "New review" in page
     assert "Map the potholes." in page
     assert "Two crews hired." in page
+    assert "15 Jan 2025" in page  # the update's date, as the site shows dates
     assert "Highways" in page  # a new organisation
     assert "Confirm import" in page
     assert not Review.objects.exists()  # previewing changes nothing
@@ -162,7 +170,7 @@ def test_the_preview_shows_changed_fields_old_and_new(clerk_client):
     text = page.content.decode()
     assert "Changed recommendations (1)" in text
     assert "Fill the potholes." in text and "Fill every pothole." in text
-    assert "Target date" in text and "2025-06-30" in text
+    assert "Target date" in text and "30 Jun 2025" in text
     assert "New progress updates" not in text
 
 
@@ -194,6 +202,21 @@ def test_a_file_level_problem_shows_on_the_field(clerk_client):
     assert "The file is not" in page
     assert 'class="govuk-error-message"' in page
     assert "Problems in" not in page
+
+
+def test_a_workbook_carrying_an_xml_entity_bomb_is_refused_on_the_page(clerk_client, tmp_path):
+    bomb = SimpleUploadedFile("tracker.xlsx", xlsx_with_entity_bomb("xl/sharedStrings.xml"))
+    response = upload(clerk_client, bomb)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Import a tracker" in page
+    assert 'class="govuk-error-message"' in page
+    assert (
+        "The file could not be read as an Excel workbook: part of it declares its own XML "
+        "entities, which a workbook saved by Excel never does and which are refused for safety"
+    ) in page
+    assert not Review.objects.exists()
+    assert not list(tmp_path.glob("uploads/*"))  # nothing kept for a preview
 
 
 @pytest.mark.parametrize(
@@ -237,10 +260,11 @@ def test_confirming_after_the_register_changed_shows_the_new_preview_instead(cle
     assert Recommendation.objects.count() == 2
 
 
-def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_dir):
+def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_storage):
     token = token_of(upload(clerk_client, good_file()))
     preview = clerk_client.get(f"/trackers/import/{token}/")
-    (upload_dir / f"{token}.upload").write_bytes(tracker_csv(tracker_row(review="Other")))
+    upload_storage.delete(f"{token}.upload")
+    upload_storage.save(f"{token}.upload", ContentFile(tracker_csv(tracker_row(review="Other"))))
     response = clerk_client.post(
         f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
     )
@@ -248,16 +272,66 @@ def test_a_tampered_kept_file_is_not_imported(clerk_client, upload_dir):
     assert not Review.objects.exists()
 
 
-def test_another_users_token_is_not_theirs_to_import(client, clerk, upload_dir):
+def test_another_users_token_is_not_theirs_to_import(client, clerk):
     client.force_login(clerk)
     token = token_of(upload(client, good_file()))
-    from tests.factories import make_user
-
     other = make_user("other_clerk", role="Scrutiny officer")
     client.force_login(other)  # a new session, which never saw the token
     assert client.get(f"/trackers/import/{token}/")["Location"] == UPLOAD
     assert client.post(f"/trackers/import/{token}/confirm/")["Location"] == UPLOAD
     assert not Review.objects.exists()
+
+
+def test_the_kept_file_waits_in_the_tracker_uploads_storage_until_confirmed(
+    clerk_client, upload_storage, tmp_path
+):
+    token = token_of(upload(clerk_client, good_file()))
+    assert upload_storage.exists(f"{token}.upload")
+    assert (tmp_path / "uploads" / f"{token}.upload").is_file()  # the overridden storage
+    preview = clerk_client.get(f"/trackers/import/{token}/")
+    clerk_client.post(
+        f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
+    )
+    assert not upload_storage.exists(f"{token}.upload")
+
+
+def test_uploads_work_on_a_storage_that_is_not_a_folder(clerk_client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "tracker_uploads": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    token = token_of(upload(clerk_client, good_file()))
+    assert storages["tracker_uploads"].exists(f"{token}.upload")
+    preview = clerk_client.get(f"/trackers/import/{token}/")
+    response = clerk_client.post(
+        f"/trackers/import/{token}/confirm/", {"fingerprint": fingerprint_of(preview)}
+    )
+    assert response["Location"] == "/reviews/"
+    assert Recommendation.objects.count() == 2
+
+
+def test_kept_files_older_than_twelve_hours_are_swept_away_by_the_next_upload(
+    clerk_client, clerk, upload_storage
+):
+    first = token_of(upload(clerk_client, good_file()))
+    upload_storage.save("notes.txt", ContentFile(b"not a kept upload"))
+    later = timezone.now() + KEEP_UPLOADS_FOR + datetime.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        clerk_client.force_login(clerk)  # the first session has expired by now
+        second = token_of(upload(clerk_client, good_file()))
+    assert not upload_storage.exists(f"{first}.upload")
+    assert upload_storage.exists(f"{second}.upload")
+    assert upload_storage.exists("notes.txt")  # only kept uploads are swept
+
+
+def test_a_session_keeps_only_its_newest_uploads(clerk_client, upload_storage):
+    tokens = [
+        token_of(upload(clerk_client, good_file())) for _ in range(MAX_PENDING_PER_SESSION + 1)
+    ]
+    assert clerk_client.get(f"/trackers/import/{tokens[0]}/")["Location"] == UPLOAD
+    assert not upload_storage.exists(f"{tokens[0]}.upload")
+    assert all(upload_storage.exists(f"{token}.upload") for token in tokens[1:])
+    assert clerk_client.get(f"/trackers/import/{tokens[-1]}/").status_code == 200
 
 
 def test_confirm_refuses_get(clerk_client):
@@ -293,7 +367,7 @@ def test_any_signed_in_user_downloads_a_reviews_tracker_as_csv(client, councillo
     assert response["Content-Disposition"] == (
         'attachment; filename="tracker-scrutiny-review-of-cybercrime.csv"'
     )
-    assert response.content == tracker_files.write_csv(Recommendation.objects.filter(review=review))
+    assert response.content == write_csv(Recommendation.objects.filter(review=review))
     assert b"Another review" not in response.content
 
 

@@ -1,0 +1,86 @@
+"""Uploaded tracker files waiting between preview and confirm.
+
+A file waits in the "tracker_uploads" storage (settings.STORAGES: a folder shared between app
+servers, or any Django storage backend) under a random token that only the uploader's session
+knows, with its SHA-256 in the session; loading it checks both, so no data travels in the form.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.utils import timezone
+
+SESSION_KEY = "tracker_imports"
+KEEP_UPLOADS_FOR = datetime.timedelta(hours=12)
+MAX_PENDING_PER_SESSION = 5
+SUFFIX = ".upload"
+
+
+def _storage() -> Storage:
+    return storages["tracker_uploads"]
+
+
+def _file_name(token: str) -> str:
+    return f"{token}{SUFFIX}"
+
+
+def keep_upload(request, name: str, data: bytes) -> str:
+    """Keep `data` for this session; returns the token to preview and confirm it by."""
+    storage = _storage()
+    _sweep_old_uploads(storage)
+    token = secrets.token_urlsafe(24)
+    storage.save(_file_name(token), ContentFile(data))
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {
+        "name": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "uploaded": timezone.now().isoformat(),
+    }
+    # The oldest pending uploads of this session give way to newer ones.
+    for old in sorted(pending, key=lambda t: pending[t]["uploaded"])[:-MAX_PENDING_PER_SESSION]:
+        forget_upload(request, old, pending)
+    request.session[SESSION_KEY] = pending
+    return token
+
+
+def load_upload(request, token: str) -> tuple[str, bytes] | None:
+    """The kept file for `token`, if this session uploaded it and it is unchanged; else None."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    storage = _storage()
+    if entry is None or not storage.exists(_file_name(token)):
+        return None
+    try:
+        with storage.open(_file_name(token), "rb") as file:
+            data = file.read()
+    except OSError:  # swept away by another worker meanwhile
+        return None
+    if not secrets.compare_digest(hashlib.sha256(data).hexdigest(), entry["sha256"]):
+        return None
+    return entry["name"], data
+
+
+def forget_upload(request, token: str, pending: dict | None = None) -> None:
+    pending = request.session.get(SESSION_KEY, {}) if pending is None else pending
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    _storage().delete(_file_name(token))
+
+
+def _sweep_old_uploads(storage: Storage) -> None:
+    """Delete the kept files of every session that are older than KEEP_UPLOADS_FOR."""
+    cutoff = timezone.now() - KEEP_UPLOADS_FOR
+    try:
+        _folders, names = storage.listdir("")
+    except OSError:
+        return  # nothing kept yet: the folder is made by the first save
+    for name in names:
+        if not name.endswith(SUFFIX):
+            continue
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                storage.delete(name)
+        except OSError:
+            pass  # another worker got there first
