@@ -38,6 +38,12 @@ def natural_sort_key(number: str) -> str:
     return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
 
 
+def _progress_updates(recommendation_model) -> models.QuerySet:
+    """Every progress update, reached through the reverse relation so that this module need not
+    import the update model (which builds on this one)."""
+    return recommendation_model._meta.get_field("updates").related_model.objects.all()
+
+
 class RecommendationQuerySet(models.QuerySet):
     def refresh_current_status(self) -> int:
         """Set the stored `current_status` and `last_update_date` of these recommendations from
@@ -47,10 +53,10 @@ class RecommendationQuerySet(models.QuerySet):
         Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
         it itself (bulk_create skips save()).
         """
-        from .progress_update import ProgressUpdate
-
-        newest = ProgressUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
-            "-as_at", "-recorded_at", "-pk"
+        newest = (
+            _progress_updates(self.model)
+            .filter(recommendation=OuterRef("pk"))
+            .order_by("-as_at", "-recorded_at", "-pk")
         )
         return self.order_by().update(
             current_status=Coalesce(
@@ -74,9 +80,7 @@ class RecommendationQuerySet(models.QuerySet):
         """{"search_document": the expression} on PostgreSQL, else nothing."""
         if connections[self.db].vendor != "postgresql":
             return {}
-        from .progress_update import ProgressUpdate
-
-        return {"search_document": search_document_expression(ProgressUpdate)}
+        return {"search_document": search_document_expression(_progress_updates(self.model).model)}
 
     def with_effective_target(self):
         """Alias `effective_target`: the revised target date, else the original."""
@@ -356,11 +360,7 @@ class Recommendation(models.Model):
         revision_reason: str = "",
     ) -> "ProgressUpdate":
         """Append a progress update; a Slipped one may revise the target date in the same step."""
-        from .progress_update import ProgressUpdate
-
-        update = ProgressUpdate.objects.create(
-            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
-        )
+        update = self.updates.create(author=author, as_at=as_at, status=status, narrative=narrative)
         if revised_target_date is not None:
             self.revised_target_date = revised_target_date
             self.revision_reason = revision_reason
