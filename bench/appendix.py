@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+# A throwaway database and no server: the settings only need some key with debug off.
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-insecure-key-never-served")
 
 import django
 
