@@ -15,7 +15,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from reviews.models import Review, WorkProgrammeItem
@@ -66,15 +66,13 @@ def status_bar(summary) -> SafeString:
 @register.simple_tag
 def review_items(committee) -> SafeString:
     """The list items of a committee's reviews: one tag call for the lot, not one per review."""
-    # Each item is built by format_html.
-    return mark_safe("".join(review_item(summary) for summary in committee.reviews))
+    return format_html_join("", "{}", ((review_item(summary),) for summary in committee.reviews))
 
 
 @register.simple_tag
 def status_rows(committee) -> SafeString:
     """The rows of a committee's screen-reader table."""
-    # Each row is built by format_html.
-    return mark_safe("".join(status_row(summary) for summary in committee.reviews))
+    return format_html_join("", "{}", ((status_row(summary),) for summary in committee.reviews))
 
 
 @register.simple_tag

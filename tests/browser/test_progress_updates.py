@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
@@ -52,7 +53,7 @@ def test_an_officer_adds_a_slipped_update_with_a_revised_date_and_sees_it(page, 
     expect(newest).to_contain_text("The second focus session was postponed by the police.")
     expect(newest).to_contain_text("Added by Demo Officer")
     expect(page.locator(".govuk-summary-list")).to_contain_text(
-        f"Revised target date {revised.day} {revised:%B %Y}"
+        f"Revised target date {date_format(revised)}"
     )
     expect(page.locator(".govuk-summary-list")).to_contain_text(
         "Reason: The cadets' programme moved to next term."
