@@ -2,8 +2,24 @@
 
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import ModelChoiceField, ModelMultipleChoiceField
 
-class VersionedAdmin(SimpleHistoryAdmin):
+
+class ChoicesInRange:
+    """Mix into every ModelAdmin and inline with a foreign key or a many-to-many: their fields
+    refuse an id beyond the database's integers as an invalid choice, where Django's own would
+    fail on the query (on SQLite, an OverflowError and a 500)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class VersionedAdmin(ChoicesInRange, SimpleHistoryAdmin):
     """An admin for a record edited with optimistic locking (see scrutiny/editing.py): every save
     of an existing record here, and of a versioned record in one of its inlines, bumps `version`,
     so a form opened elsewhere before the admin edit is refused with the conflict page rather than
