@@ -4,15 +4,32 @@ import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
+from django.core.exceptions import ValidationError
+
+from scrutiny.text import strip_invisible
+
 from ..choices import Response, Status, parse_response, parse_status
+from ..models import ProgressUpdate, Recommendation
 from .cells import cell_text, normalise_text, parse_date, same_text
-from .columns import DATE_COLUMNS, MAX_LENGTHS, RECOMMENDATION_COLUMNS
+from .columns import (
+    DATE_COLUMNS,
+    LONG_TEXT_COLUMNS,
+    MAX_LENGTHS,
+    MODEL_FIELDS,
+    RECOMMENDATION_COLUMNS,
+)
 from .problems import Problem
 from .reading import RawRow, RawTable
 
 # Trackers repeat the same few words thousands of times: read each once.
 _parse_status = lru_cache(maxsize=512)(parse_status)
 _parse_response = lru_cache(maxsize=512)(parse_response)
+
+# The column of each model field the rows' values are checked against (see _model_problems).
+_RECOMMENDATION_COLUMNS = {
+    field: column for column, field in MODEL_FIELDS.items() if column != "response"
+}
+_UPDATE_COLUMNS = {"as_at": "update_date", "narrative": "update_text"}
 
 
 @dataclass
@@ -80,6 +97,7 @@ class _RowChecker:
         row = raw.number
         values, bad_dates = self._values(raw)
         self._check_lengths(row, values)
+        self._check_recommendation_values(row, values)
         title, number = values["review"], values["number"]
         if not title:
             self.problem(row, "review", "the review's title is missing")
@@ -89,6 +107,8 @@ class _RowChecker:
             values["partners"] = self._partners(row, values["partners"])
         values["response"] = self._response(row, values.get("response"))
         update = _check_update(values, bad_dates, partial(self.problem, row))
+        if update is not None and not self._update_is_valid(row, update):
+            update = None
         if title:
             self._note_committee(row, title, values.get("committee", ""))
         if title and number:
@@ -106,9 +126,44 @@ class _RowChecker:
                     self.problem(raw.number, column, str(error))
                     values[column] = None
                     bad_dates.add(column)
-            else:
+            elif column in LONG_TEXT_COLUMNS:
                 values[column] = cell_text(raw.cells.get(column))
+            else:
+                # Names, numbers and words: without the invisible characters the forms remove.
+                values[column] = strip_invisible(cell_text(raw.cells.get(column)))
         return values, bad_dates
+
+    def _check_recommendation_values(self, row: int, values: dict) -> None:
+        """The model's own rules for what the row gives of a recommendation (dates in range,
+        text within its length), as the forms and the admin apply them."""
+        given = {
+            field: values[column]
+            for field, column in _RECOMMENDATION_COLUMNS.items()
+            if values.get(column) not in (None, "")
+        }
+        if given:
+            self._model_problems(row, Recommendation(**given), _RECOMMENDATION_COLUMNS)
+
+    def _update_is_valid(self, row: int, update: "UpdateSpec") -> bool:
+        """The model's rules for a progress update: its date in range and not in the future,
+        its narrative within its length."""
+        instance = ProgressUpdate(
+            as_at=update.as_at, status=update.status, narrative=update.narrative
+        )
+        return self._model_problems(row, instance, _UPDATE_COLUMNS)
+
+    def _model_problems(self, row: int, instance, columns: dict[str, str]) -> bool:
+        """Run the model's validation on the fields `columns` names (field -> column) and note
+        each error as a problem in that column; True when there were none."""
+        exclude = [f.name for f in instance._meta.get_fields() if f.name not in columns]
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(row, columns.get(field, field), _as_problem(message))
+            return False
+        return True
 
     def _check_lengths(self, row: int, values: dict) -> None:
         for column, limit in MAX_LENGTHS.items():
@@ -190,6 +245,11 @@ class _RowChecker:
                     "revision_reason",
                     "a revised target date needs the reason for revising it",
                 )
+
+
+def _as_problem(message: str) -> str:
+    """A model's message ("The date must be …") as the import words its problems ("the date …")."""
+    return message[:1].lower() + message[1:]
 
 
 def _split_partners(text: str) -> list[str]:
