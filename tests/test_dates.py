@@ -88,14 +88,14 @@ def test_a_date_input_refuses_a_date_outside_the_range(year, day):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("part", ["as_at_day", "as_at_month"])
-@pytest.mark.parametrize("page", ["show_progress_report", "download_progress_report_pdf"])
+@pytest.mark.parametrize("view", ["show_progress_report", "download_progress_report_pdf"])
 def test_the_appendix_form_open_to_every_reader_answers_2_to_the_63_with_an_error(
-    client, councillor, part, page
+    client, councillor, part, view
 ):
     review = make_review()
     client.force_login(councillor)
     query = {"as_at_day": "1", "as_at_month": "1", "as_at_year": "2020", part: HUGE}
-    response = client.get(reverse(f"recommendations:{page}", args=[review.pk]), query)
+    response = client.get(reverse(f"recommendations:{view}", args=[review.pk]), query)
     assert response.status_code in (200, 400)
     assert "Position as at must be a real date" in response.content.decode()
 

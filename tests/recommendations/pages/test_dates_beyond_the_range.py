@@ -23,12 +23,12 @@ def review_reported_in_9999():
     return review
 
 
-@pytest.mark.parametrize("page", ["/", "/reviews/", "review", "/register/"])
+@pytest.mark.parametrize("address", ["/", "/reviews/", "review", "/register/"])
 def test_a_review_reported_to_the_executive_in_november_9999_does_not_break_the_page(
-    client, councillor, review_reported_in_9999, page
+    client, councillor, review_reported_in_9999, address
 ):
     client.force_login(councillor)
-    url = review_reported_in_9999.get_absolute_url() if page == "review" else page
+    url = review_reported_in_9999.get_absolute_url() if address == "review" else address
     response = client.get(url)
     assert response.status_code == 200
     assert "Review of the far future" in response.content.decode()
