@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from reviews.admin import ReviewAdmin
 from reviews.models import Review
-from scrutiny.admin import ChoicesInRange, VersionedAdmin
+from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, VersionedAdmin
 
 from .models import ProgressUpdate, PublishedAppendix, Recommendation
 
@@ -69,7 +69,7 @@ class ReviewWithRecommendationsAdmin(ReviewAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ChoicesInRange, admin.ModelAdmin):
+class ProgressUpdateAdmin(ChoicesInRange, DateHierarchyInRange, admin.ModelAdmin):
     """Updates can be added here, with the signed-in user as author, but never changed or deleted."""
 
     list_display = ["recommendation", "as_at", "status", "author", "recorded_at"]

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from scrutiny.admin import ChoicesInRange, VersionedAdmin
+from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, VersionedAdmin
 
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
@@ -46,7 +46,7 @@ class WorkProgrammeItemInline(ChoicesInRange, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ChoicesInRange, SimpleHistoryAdmin):
+class MeetingAdmin(ChoicesInRange, DateHierarchyInRange, SimpleHistoryAdmin):
     list_display = ["date", "committee"]
     list_filter = ["committee"]
     list_select_related = ["committee"]

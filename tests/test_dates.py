@@ -122,3 +122,35 @@ def test_the_review_form_refuses_a_report_to_the_executive_outside_the_range(cli
         in response.content.decode()
     )
     assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"as_at__year": "9999"},
+        {"as_at__year": "9999", "as_at__month": "12"},
+        {"as_at__year": "2020", "as_at__month": HUGE},
+        {"as_at__year": "2020", "as_at__month": "1", "as_at__day": HUGE},
+        {"as_at__year": str(2**70)},
+    ],
+)
+def test_the_admin_date_hierarchy_refuses_a_date_beyond_the_calendar(client, administrator, query):
+    client.force_login(administrator)
+    response = client.get("/admin/recommendations/progressupdate/", query)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.django_db
+def test_the_meeting_admin_date_hierarchy_refuses_year_9999(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/reviews/meeting/", {"date__year": "9999"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_date_hierarchy_still_lists_a_real_year(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/recommendations/progressupdate/", {"as_at__year": "2020"})
+    assert response.status_code == 200
