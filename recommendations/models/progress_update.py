@@ -51,10 +51,16 @@ class ProgressUpdate(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_status_display()} as at {date_format(self.as_at)}"
 
+    @staticmethod
+    def validate_as_at(as_at, *, today=None) -> None:
+        """The rule for the date an update speaks for, beyond its field's range: it has come.
+        Raises ValidationError. The tracker import calls it for each row with one `today`."""
+        validate_not_in_future(as_at, today or timezone.localdate())
+
     def clean(self):
         super().clean()
         try:
-            validate_not_in_future(self.as_at, timezone.localdate())
+            self.validate_as_at(self.as_at)
         except ValidationError as error:
             raise ValidationError({"as_at": error}) from None
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from scrutiny.text import strip_invisible
 
@@ -25,11 +26,10 @@ from .reading import RawRow, RawTable
 _parse_status = lru_cache(maxsize=512)(parse_status)
 _parse_response = lru_cache(maxsize=512)(parse_response)
 
-# The column of each model field the rows' values are checked against (see _model_problems).
+# The column of each Recommendation field the rows' values are checked against.
 _RECOMMENDATION_COLUMNS = {
-    field: column for column, field in MODEL_FIELDS.items() if column != "response"
+    name: column for column, name in MODEL_FIELDS.items() if column != "response"
 }
-_UPDATE_COLUMNS = {"as_at": "update_date", "narrative": "update_text"}
 
 
 @dataclass
@@ -88,6 +88,8 @@ class _RowChecker:
 
     def __init__(self, table: RawTable):
         self.columns = set(table.columns)
+        self.today = timezone.localdate()
+        self.valid_values: set[tuple] = set()
         self.checked = CheckedRows(problems=list(table.problems), reviews={}, specs={})
 
     def problem(self, row: int, column: str, message: str) -> None:
@@ -136,34 +138,45 @@ class _RowChecker:
     def _check_recommendation_values(self, row: int, values: dict) -> None:
         """The model's own rules for what the row gives of a recommendation (dates in range,
         text within its length), as the forms and the admin apply them."""
-        given = {
-            field: values[column]
-            for field, column in _RECOMMENDATION_COLUMNS.items()
-            if values.get(column) not in (None, "")
-        }
-        if given:
-            self._model_problems(row, Recommendation(**given), _RECOMMENDATION_COLUMNS)
+        for name, column in _RECOMMENDATION_COLUMNS.items():
+            if values.get(column) not in (None, ""):
+                self._field_is_valid(row, Recommendation, name, column, values[column])
 
     def _update_is_valid(self, row: int, update: "UpdateSpec") -> bool:
         """The model's rules for a progress update: its date in range and not in the future,
         its narrative within its length."""
-        instance = ProgressUpdate(
-            as_at=update.as_at, status=update.status, narrative=update.narrative
+        valid = all(
+            [
+                self._field_is_valid(row, ProgressUpdate, "as_at", "update_date", update.as_at),
+                self._field_is_valid(
+                    row, ProgressUpdate, "narrative", "update_text", update.narrative
+                ),
+            ]
         )
-        return self._model_problems(row, instance, _UPDATE_COLUMNS)
-
-    def _model_problems(self, row: int, instance, columns: dict[str, str]) -> bool:
-        """Run the model's validation on the fields `columns` names (field -> column) and note
-        each error as a problem in that column; True when there were none."""
-        exclude = [f.name for f in instance._meta.get_fields() if f.name not in columns]
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            ProgressUpdate.validate_as_at(update.as_at, today=self.today)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.problem(row, columns.get(field, field), _as_problem(message))
+            self._note(row, "update_date", error)
             return False
+        return valid
+
+    def _field_is_valid(self, row: int, model, name: str, column: str, value) -> bool:
+        """Run the model field's validation (its validators: a date's range, a text's length) on
+        a value, noting what it refuses as a problem in `column`. A value once found valid is not
+        checked again: a recommendation's text and dates repeat on each of its rows."""
+        if (model, name, value) in self.valid_values:
+            return True
+        try:
+            model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            self._note(row, column, error)
+            return False
+        self.valid_values.add((model, name, value))
         return True
+
+    def _note(self, row: int, column: str, error: ValidationError) -> None:
+        for message in error.messages:
+            self.problem(row, column, _as_problem(message))
 
     def _check_lengths(self, row: int, values: dict) -> None:
         for column, limit in MAX_LENGTHS.items():
