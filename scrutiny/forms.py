@@ -212,11 +212,9 @@ def _integer_range(queryset: models.QuerySet, to_field_name: str | None) -> tupl
     model_field = (
         queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
     )
-    internal_type = (
-        model_field.target_field.get_internal_type()
-        if model_field.is_relation
-        else (model_field.get_internal_type())
-    )
+    if model_field.is_relation:  # a one-to-one primary key: the type of the key it holds
+        model_field = model_field.target_field
+    internal_type = model_field.get_internal_type()
     if "Integer" not in internal_type and "AutoField" not in internal_type:
         return None
     return connections[queryset.db].ops.integer_field_range(internal_type)
@@ -263,7 +261,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     choices, instead of failing on the query."""
 
     def _check_values(self, value):
-        for pk in value if isinstance(value, list | tuple | set | frozenset) else ():
+        for pk in value:  # clean() has made sure it is a list or tuple
             if _out_of_range(self.queryset, self.to_field_name, pk):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
