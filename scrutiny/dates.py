@@ -23,7 +23,8 @@ def range_message(label: str = "The date") -> str:
 
 
 def validate_in_range(value: datetime.date | None) -> None:
-    """A model field validator: the date lies between EARLIEST and LATEST."""
+    """A model field validator: the date lies between EARLIEST and LATEST. Migrations name it
+    by this path, so it stays here."""
     if value is not None and not EARLIEST <= value <= LATEST:
         raise ValidationError(range_message(), code="out_of_range")
 

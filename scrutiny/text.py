@@ -59,7 +59,7 @@ class SingleLineFormField(forms.CharField):
 class SingleLineField(models.CharField):
     """A model's single line of text (a title, a name, a number): invisible characters are
     removed when it is cleaned (forms, the admin, full_clean) and again when it is saved, so no
-    path stores them."""
+    path stores them. Migrations name it by this path, so it stays here."""
 
     def to_python(self, value):
         value = super().to_python(value)
