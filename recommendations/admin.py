@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from reviews.admin import ReviewAdmin
 from reviews.models import Review
-from scrutiny.admin import VersionedAdmin
+from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, VersionedAdmin
 
 from .models import ProgressUpdate, PublishedAppendix, Recommendation
 
@@ -52,7 +52,7 @@ class RecommendationAdmin(VersionedAdmin):
     history_list_display = ["response", "target_date", "revised_target_date"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ChoicesInRange, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = ["number", "text", "lead_organisation", "response", "target_date", "is_priority"]
@@ -69,7 +69,7 @@ class ReviewWithRecommendationsAdmin(ReviewAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ChoicesInRange, DateHierarchyInRange, admin.ModelAdmin):
     """Updates can be added here, with the signed-in user as author, but never changed or deleted."""
 
     list_display = ["recommendation", "as_at", "status", "author", "recorded_at"]

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from scrutiny.admin import VersionedAdmin
+from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, VersionedAdmin
 
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
@@ -15,7 +17,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(ChoicesInRange, DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "get_full_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = [*DjangoUserAdmin.list_filter, "organisation"]
     list_select_related = ["organisation"]
@@ -36,7 +38,7 @@ class CommitteeAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "chair", "vice_chair"]
 
 
-class WorkProgrammeItemInline(admin.TabularInline):
+class WorkProgrammeItemInline(ChoicesInRange, admin.TabularInline):
     model = WorkProgrammeItem
     extra = 0
     fields = ["kind", "title", "review"]
@@ -44,7 +46,7 @@ class WorkProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ChoicesInRange, DateHierarchyInRange, SimpleHistoryAdmin):
     list_display = ["date", "committee"]
     list_filter = ["committee"]
     list_select_related = ["committee"]
@@ -78,9 +80,18 @@ class ReviewAdmin(VersionedAdmin):
 
 
 @admin.register(WorkProgrammeItem)
-class WorkProgrammeItemAdmin(SimpleHistoryAdmin):
+class WorkProgrammeItemAdmin(ChoicesInRange, SimpleHistoryAdmin):
     list_display = ["title", "kind", "committee", "meeting", "review"]
     list_filter = ["kind", "committee"]
     list_select_related = ["committee", "meeting__committee", "review"]
     search_fields = ["title", "review__title"]
     autocomplete_fields = ["review", "meeting"]
+
+
+# Django's own, with the same refusal of ids out of range in its permissions field.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChoicesInRange, DjangoGroupAdmin):
+    pass

@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from scrutiny.editing import VersionedModelForm
-from scrutiny.forms import GovUKDateField, GovUKRadios
+from scrutiny.forms import GovUKDateField, GovUKRadios, ModelChoiceField, SingleLineField
 
 from .models import Committee, Review
 
 
 class ReviewForm(VersionedModelForm):
-    committee = forms.ModelChoiceField(
+    committee = ModelChoiceField(
         Committee.objects.all(),
         label="Committee",
         error_messages={
@@ -18,7 +18,7 @@ class ReviewForm(VersionedModelForm):
             "invalid_choice": "Select a committee from the list",
         },
     )
-    title = forms.CharField(
+    title = SingleLineField(
         label="Title",
         max_length=300,
         error_messages={
@@ -26,14 +26,14 @@ class ReviewForm(VersionedModelForm):
             "max_length": "Title must be 300 characters or fewer",
         },
     )
-    chaired_by = forms.CharField(
+    chaired_by = SingleLineField(
         label="Chaired by",
         required=False,
         max_length=200,
         help_text="The member who chaired the review, for example Cllr H Liddle.",
         error_messages={"max_length": "Chaired by must be 200 characters or fewer"},
     )
-    municipal_year = forms.CharField(
+    municipal_year = SingleLineField(
         label="Municipal year",
         required=False,
         max_length=7,

@@ -3,7 +3,6 @@
 Nothing here knows about recommendations; the recommendations app builds on these.
 """
 
-import calendar
 import datetime
 
 from django.contrib.auth.models import AbstractUser
@@ -12,15 +11,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months later, clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
+from scrutiny.dates import add_months, validate_in_range
+from scrutiny.text import SingleLineField
 
 RESPONSE_PERIOD_MONTHS = 2  # Local Government Act 2000, s.9FE
 
@@ -32,7 +24,7 @@ def latest_report_date_with_response_overdue(today: datetime.date) -> datetime.d
     before this date": a database can filter on it without computing month arithmetic itself.
     """
     candidate = add_months(today, -RESPONSE_PERIOD_MONTHS)
-    while add_months(candidate, RESPONSE_PERIOD_MONTHS) >= today:
+    while candidate > datetime.date.min and add_months(candidate, RESPONSE_PERIOD_MONTHS) >= today:
         candidate -= datetime.timedelta(days=1)
     return candidate
 
@@ -47,7 +39,7 @@ class Organisation(models.Model):
         NATIONAL_AGENCY = "national_agency", "National agency"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = SingleLineField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     history = HistoricalRecords()
 
@@ -74,9 +66,9 @@ class User(AbstractUser):
 
 
 class Committee(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    chair = models.CharField(max_length=200, blank=True)
-    vice_chair = models.CharField(max_length=200, blank=True)
+    name = SingleLineField(max_length=200, unique=True)
+    chair = SingleLineField(max_length=200, blank=True)
+    vice_chair = SingleLineField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -96,7 +88,7 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_in_range])
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -144,9 +136,9 @@ class Review(models.Model):
         CLOSED = "closed", "Closed"
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reviews")
-    title = models.CharField(max_length=300, unique=True)
-    chaired_by = models.CharField("chaired by", max_length=200, blank=True)
-    municipal_year = models.CharField(
+    title = SingleLineField(max_length=300, unique=True)
+    chaired_by = SingleLineField("chaired by", max_length=200, blank=True)
+    municipal_year = SingleLineField(
         max_length=7, blank=True, help_text="The municipal year of the review, for example 2017/18."
     )
     report_to_executive_date = models.DateField(
@@ -154,6 +146,7 @@ class Review(models.Model):
         null=True,
         blank=True,
         help_text="When the review's report went to cabinet.",
+        validators=[validate_in_range],
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     # Incremented on every edit through the application, so a stale form cannot overwrite.
@@ -220,7 +213,7 @@ class WorkProgrammeItem(models.Model):
         related_name="work_programme_items",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS_REPORT)
-    title = models.CharField(max_length=300)
+    title = SingleLineField(max_length=300)
     history = HistoricalRecords()
 
     objects = WorkProgrammeItemQuerySet.as_manager()

@@ -1,9 +1,47 @@
 """Admin pieces shared by the apps."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import ModelChoiceField, ModelMultipleChoiceField
 
-class VersionedAdmin(SimpleHistoryAdmin):
+
+class ChoicesInRange:
+    """Mix into every ModelAdmin and inline with a foreign key or a many-to-many: their fields
+    refuse an id beyond the database's integers as an invalid choice, where Django's own would
+    fail on the query (on SQLite, an OverflowError and a 500)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class _ChangeListWithinTheCalendar(ChangeList):
+    def get_filters(self, request):
+        # Django turns a date hierarchy's impossible date (?date__month=13) into "incorrect
+        # lookup parameters", but not a year, month or day too large for the calendar
+        # (?date__year=9999 reaches year 10000 for the end of its range; ?date__day=2**63
+        # overflows), which raise and answer 500.
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyInRange:
+    """Mix into a ModelAdmin with a `date_hierarchy`: a date in the address beyond the calendar
+    shows the list with Django's "incorrect parameters" notice rather than a 500."""
+
+    def get_changelist(self, request, **kwargs):
+        return _ChangeListWithinTheCalendar
+
+
+class VersionedAdmin(ChoicesInRange, SimpleHistoryAdmin):
     """An admin for a record edited with optimistic locking (see scrutiny/editing.py): every save
     of an existing record here, and of a versioned record in one of its inlines, bumps `version`,
     so a form opened elsewhere before the admin edit is refused with the conflict page rather than

@@ -10,8 +10,12 @@ import re
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+
+from .dates import EARLIEST, LATEST, range_message
+from .text import SingleLineFormField
 
 WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
@@ -147,7 +151,11 @@ class GovUKDateInput(forms.MultiWidget):
 
 
 class GovUKDateField(forms.DateField):
-    """A date from day, month and year boxes, with the design system's error messages."""
+    """A date from day, month and year boxes, with the design system's error messages.
+
+    Only dates between scrutiny.dates.EARLIEST and LATEST are accepted, as the models require;
+    `not_after` (a callable, such as `timezone.localdate`) refuses later dates too.
+    """
 
     widget = GovUKDateInput
 
@@ -171,20 +179,106 @@ class GovUKDateField(forms.DateField):
             raise ValidationError(
                 f"{label} must include a {' and '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise ValidationError(f"{label} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
+        # Checked as text first: a day or month of many digits is not a date, and would not
+        # fit the C integers the calendar uses.
+        if len(day.lstrip("0")) > 2 or len(month.lstrip("0")) > 2:
+            raise ValidationError(f"{label} must be a real date", code="invalid")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{label} must be a real date", code="invalid") from None
 
     def validate(self, value):
         super().validate(value)
+        label = (self.label or "Date").capitalize()
+        if value and not EARLIEST <= value <= LATEST:
+            raise ValidationError(range_message(label), code="out_of_range")
         if value and self.not_after and value > self.not_after():
-            label = (self.label or "Date").capitalize()
             raise ValidationError(f"{label} must be today or in the past", code="in_future")
+
+
+# A single line of text, without the invisible characters that make text read differently from
+# what is stored (see scrutiny/text.py): numbers, titles and names.
+SingleLineField = SingleLineFormField
+
+
+def _integer_range(queryset: models.QuerySet, to_field_name: str | None) -> tuple | None:
+    """The range of the integers the database stores in the field a choice names, or None when
+    the field is not an integer (a slug, say)."""
+    model_field = (
+        queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
+    )
+    if model_field.is_relation:  # a one-to-one primary key: the type of the key it holds
+        model_field = model_field.target_field
+    internal_type = model_field.get_internal_type()
+    if "Integer" not in internal_type and "AutoField" not in internal_type:
+        return None
+    return connections[queryset.db].ops.integer_field_range(internal_type)
+
+
+def _out_of_range(queryset: models.QuerySet, to_field_name: str | None, value) -> bool:
+    """Is `value` an integer no row could have, one a database cannot even be asked about (on
+    SQLite, a number beyond 64 bits raises an OverflowError rather than finding nothing)?"""
+    if isinstance(value, models.Model) or value in (None, ""):
+        return False
+    try:
+        number = int(str(value).strip())
+    except ValueError:  # not a number: the field's own check refuses it
+        return False
+    bounds = _integer_range(queryset, to_field_name)
+    if bounds is None:
+        return False
+    low, high = bounds
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one record that refuses an id out of the database's range as an invalid
+    choice, instead of failing on the query."""
+
+    def to_python(self, value):
+        if _out_of_range(self.queryset, self.to_field_name, value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # The form is shown again with what was sent; a widget that looks the value up (the
+        # admin's autocomplete) must not be given one the database cannot be asked about.
+        data = super().bound_data(data, initial)
+        return None if _out_of_range(self.queryset, self.to_field_name, data) else data
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records that refuses ids out of the database's range as invalid
+    choices, instead of failing on the query."""
+
+    def _check_values(self, value):
+        for pk in value:  # clean() has made sure it is a list or tuple
+            if _out_of_range(self.queryset, self.to_field_name, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        if isinstance(data, list | tuple):
+            return [
+                value
+                for value in data
+                if not _out_of_range(self.queryset, self.to_field_name, value)
+            ]
+        return data
 
 
 class SignInForm(GovUKFormMixin, AuthenticationForm):

@@ -8,14 +8,14 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from reviews.models import Meeting, Review
-from scrutiny.forms import Form, GovUKDateField
+from scrutiny.forms import Form, GovUKDateField, ModelChoiceField
 
 from .build import DEFAULT_NUMBER, MAX_APPENDIX_NUMBER
 
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(ModelChoiceField):
     def label_from_instance(self, meeting: Meeting) -> str:
         return date_format(meeting.date)
 
@@ -84,6 +84,8 @@ class PublishForm(AppendixForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A published copy speaks for what has happened (PublishedAppendix.clean says the same).
+        self.fields["as_at"].not_after = timezone.localdate
         self.fields["meeting"].required = True
         self.fields["meeting"].error_messages["required"] = (
             "Select the meeting to publish the appendix to"

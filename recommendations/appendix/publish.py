@@ -12,6 +12,17 @@ from .build import DEFAULT_NUMBER, Appendix, build_appendix
 from .pdf import generator_version, html_to_pdf, sha256
 from .render import render_report_html
 
+# What full_clean leaves out before publishing: made from the built appendix, or set by the caller.
+_FILLED_IN_BELOW = [
+    "html",
+    "pdf",
+    "pdf_sha256",
+    "generator_version",
+    "published_by",
+    "review",
+    "meeting",
+]
+
 
 def appendix_for_published(published: PublishedAppendix) -> Appendix:
     """Build the appendix again for a published copy's D, K, meeting, number and options."""
@@ -36,11 +47,16 @@ def publish_appendix(
 ) -> PublishedAppendix:
     """Freeze the appendix as known now and store it for `meeting`: HTML, PDF and its SHA-256.
 
-    K is the moment of publishing, which the copy also shows as when it was generated.
+    K is the moment of publishing, which the copy also shows as when it was generated. Raises
+    ValidationError, before building anything, for an as-at date the model refuses (in the
+    future, or outside the product's range).
     """
     if meeting.committee_id != review.committee_id:
         raise ValueError("The meeting is not a meeting of the review's committee.")
     published_at = timezone.now()
+    PublishedAppendix(
+        review=review, meeting=meeting, as_at=as_at, known_at=published_at, number=number
+    ).full_clean(exclude=_FILLED_IN_BELOW, validate_unique=False, validate_constraints=False)
     appendix = build_appendix(
         review,
         as_at,

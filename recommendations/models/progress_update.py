@@ -1,9 +1,13 @@
 """A dated statement of progress on one recommendation: append-only."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from scrutiny.dates import validate_in_range, validate_not_in_future
+from scrutiny.text import LONG_TEXT_MAX, long_text_validator
 
 from ..choices import Status
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
@@ -16,9 +20,13 @@ class ProgressUpdate(AppendOnlyModel):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="updates"
     )
-    as_at = models.DateField("date", help_text="The date this update speaks for.")
+    as_at = models.DateField(
+        "date", help_text="The date this update speaks for.", validators=[validate_in_range]
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
-    narrative = models.TextField("progress update")
+    narrative = models.TextField(
+        "progress update", max_length=LONG_TEXT_MAX, validators=[long_text_validator()]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -42,6 +50,19 @@ class ProgressUpdate(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} as at {date_format(self.as_at)}"
+
+    @staticmethod
+    def validate_as_at(as_at, *, today=None) -> None:
+        """The rule for the date an update speaks for, beyond its field's range: it has come.
+        Raises ValidationError. The tracker import calls it for each row with one `today`."""
+        validate_not_in_future(as_at, today or timezone.localdate())
+
+    def clean(self):
+        super().clean()
+        try:
+            self.validate_as_at(self.as_at)
+        except ValidationError as error:
+            raise ValidationError({"as_at": error}) from None
 
     def save(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):

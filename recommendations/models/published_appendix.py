@@ -1,11 +1,13 @@
 """The frozen copy of an appendix that went to a meeting."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from reviews.models import Meeting, Review
+from scrutiny.dates import validate_in_range, validate_not_in_future
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
@@ -25,7 +27,7 @@ class PublishedAppendix(AppendOnlyModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="published_appendices"
     )
-    as_at = models.DateField("position as at")
+    as_at = models.DateField("position as at", validators=[validate_in_range])
     known_at = models.DateTimeField("as known at")
     number = models.PositiveSmallIntegerField("appendix number")
     include_closed = models.BooleanField("includes closed recommendations", default=False)
@@ -44,6 +46,14 @@ class PublishedAppendix(AppendOnlyModel):
         ordering = ["-published_at", "-pk"]
         verbose_name = "published appendix"
         verbose_name_plural = "published appendices"
+
+    def clean(self):
+        """Published as at a date that has come: an appendix speaks for what has happened."""
+        super().clean()
+        try:
+            validate_not_in_future(self.as_at, timezone.localdate())
+        except ValidationError as error:
+            raise ValidationError({"as_at": error}) from None
 
     def __str__(self) -> str:
         return f"Appendix {self.number}: {self.review} as at {date_format(self.as_at)}"

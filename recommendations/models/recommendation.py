@@ -14,6 +14,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Meeting, Organisation, Review, WorkProgrammeItem
+from scrutiny.dates import validate_in_range
+from scrutiny.text import LONG_TEXT_MAX, SingleLineField, long_text_validator
 
 from ..choices import Closure, Response, Status
 from .rules import (
@@ -209,11 +211,13 @@ DERIVED_FIELDS = ["current_status", "last_update_date", "search_document"]
 
 class Recommendation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
-    number = models.CharField(
+    number = SingleLineField(
         max_length=20, help_text='As the review wrote it, for example "3" or "R12".'
     )
     sort_key = models.CharField(max_length=200, editable=False, db_index=True)
-    text = models.TextField("recommendation")
+    text = models.TextField(
+        "recommendation", max_length=LONG_TEXT_MAX, validators=[long_text_validator()]
+    )
     lead_organisation = models.ForeignKey(
         Organisation,
         null=True,
@@ -234,10 +238,20 @@ class Recommendation(models.Model):
     response = models.CharField(
         "executive response", max_length=20, choices=Response.choices, default=Response.AWAITING
     )
-    response_text = models.TextField("reasons given with the response", blank=True)
-    target_date = models.DateField(null=True, blank=True)
-    revised_target_date = models.DateField(null=True, blank=True)
-    revision_reason = models.TextField("reason for revising the target date", blank=True)
+    response_text = models.TextField(
+        "reasons given with the response",
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[long_text_validator()],
+    )
+    target_date = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    revised_target_date = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    revision_reason = models.TextField(
+        "reason for revising the target date",
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[long_text_validator()],
+    )
     is_priority = models.BooleanField("priority", default=False)
     closed_at_meeting = models.ForeignKey(
         Meeting,
@@ -359,8 +373,15 @@ class Recommendation(models.Model):
         revised_target_date: datetime.date | None = None,
         revision_reason: str = "",
     ) -> "ProgressUpdate":
-        """Append a progress update; a Slipped one may revise the target date in the same step."""
-        update = self.updates.create(author=author, as_at=as_at, status=status, narrative=narrative)
+        """Append a progress update; a Slipped one may revise the target date in the same step.
+
+        The update meets the model's rules (dates, length) or ValidationError is raised.
+        """
+        update = self.updates.model(
+            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
+        )
+        update.full_clean(exclude=["recommendation", "author"])
+        update.save()
         if revised_target_date is not None:
             self.revised_target_date = revised_target_date
             self.revision_reason = revision_reason

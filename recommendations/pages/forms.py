@@ -5,14 +5,23 @@ from django.utils.formats import date_format
 
 from reviews.models import Meeting, Organisation, Review, User
 from scrutiny.editing import VersionedModelForm
-from scrutiny.forms import Form, GovUKCheckboxes, GovUKDateField, GovUKRadios
+from scrutiny.forms import (
+    Form,
+    GovUKCheckboxes,
+    GovUKDateField,
+    GovUKRadios,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    SingleLineField,
+)
+from scrutiny.text import LONG_TEXT_MAX
 
 from .. import access
 from ..choices import Closure, Response, Status
 from ..models import Recommendation
 
-NARRATIVE_MAX = 10_000
-TEXT_MAX = 10_000
+NARRATIVE_MAX = LONG_TEXT_MAX
+TEXT_MAX = LONG_TEXT_MAX
 
 
 def max_length_message(label: str, limit: int) -> str:
@@ -98,7 +107,7 @@ class ProgressUpdateForm(Form):
 
 
 class RecommendationForm(VersionedModelForm):
-    number = forms.CharField(
+    number = SingleLineField(
         label="Number",
         max_length=20,
         help_text="As the review wrote it, for example 3 or R12.",
@@ -117,14 +126,14 @@ class RecommendationForm(VersionedModelForm):
             "max_length": max_length_message("Recommendation", TEXT_MAX),
         },
     )
-    lead_organisation = forms.ModelChoiceField(
+    lead_organisation = ModelChoiceField(
         Organisation.objects.all(),
         label="Lead organisation",
         required=False,
         empty_label="None yet",
         error_messages={"invalid_choice": "Select a lead organisation from the list"},
     )
-    lead_officer = forms.ModelChoiceField(
+    lead_officer = ModelChoiceField(
         User.objects.none(),
         label="Lead officer",
         required=False,
@@ -132,7 +141,7 @@ class RecommendationForm(VersionedModelForm):
         help_text="An officer who may then add progress updates to it.",
         error_messages={"invalid_choice": "Select a lead officer from the list"},
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         Organisation.objects.all(),
         label="Partners",
         required=False,
@@ -213,7 +222,7 @@ class RecommendationForm(VersionedModelForm):
 class ClosureForm(VersionedModelForm):
     """The committee's sign-off, recorded by the clerk: the meeting, and how it closed."""
 
-    closed_at_meeting = forms.ModelChoiceField(
+    closed_at_meeting = ModelChoiceField(
         Meeting.objects.none(),
         label="Meeting",
         help_text="The meeting of the committee that signed it off.",

@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from reviews.models import Committee, Organisation, Review
-from scrutiny.forms import Form, GovUKCheckboxes
+from scrutiny.forms import Form, GovUKCheckboxes, ModelChoiceField
 
 from ..choices import Status
 from ..models import SEARCH_CONFIG, ProgressUpdate, Recommendation
@@ -82,19 +82,19 @@ class RegisterFilterForm(Form):
         help_text="Words in the recommendation or its progress updates",
         error_messages={"max_length": "Search must be 200 characters or fewer"},
     )
-    committee = forms.ModelChoiceField(
+    committee = ModelChoiceField(
         Committee.objects.order_by("name"),
         required=False,
         empty_label="All committees",
         error_messages={"invalid_choice": "Select a committee from the list"},
     )
-    review = forms.ModelChoiceField(
+    review = ModelChoiceField(
         Review.objects.order_by("title"),
         required=False,
         empty_label="All reviews",
         error_messages={"invalid_choice": "Select a review from the list"},
     )
-    lead = forms.ModelChoiceField(
+    lead = ModelChoiceField(
         Organisation.objects.order_by("name"),
         label="Lead organisation",
         required=False,

@@ -4,15 +4,32 @@ import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from scrutiny.text import strip_invisible
+
 from ..choices import Response, Status, parse_response, parse_status
+from ..models import ProgressUpdate, Recommendation
 from .cells import cell_text, normalise_text, parse_date, same_text
-from .columns import DATE_COLUMNS, MAX_LENGTHS, RECOMMENDATION_COLUMNS
+from .columns import (
+    DATE_COLUMNS,
+    LONG_TEXT_COLUMNS,
+    MAX_LENGTHS,
+    MODEL_FIELDS,
+    RECOMMENDATION_COLUMNS,
+)
 from .problems import Problem
 from .reading import RawRow, RawTable
 
 # Trackers repeat the same few words thousands of times: read each once.
 _parse_status = lru_cache(maxsize=512)(parse_status)
 _parse_response = lru_cache(maxsize=512)(parse_response)
+
+# The column of each Recommendation field the rows' values are checked against.
+_RECOMMENDATION_COLUMNS = {
+    name: column for column, name in MODEL_FIELDS.items() if column != "response"
+}
 
 
 @dataclass
@@ -71,6 +88,8 @@ class _RowChecker:
 
     def __init__(self, table: RawTable):
         self.columns = set(table.columns)
+        self.today = timezone.localdate()
+        self.valid_values: set[tuple] = set()
         self.checked = CheckedRows(problems=list(table.problems), reviews={}, specs={})
 
     def problem(self, row: int, column: str, message: str) -> None:
@@ -80,6 +99,7 @@ class _RowChecker:
         row = raw.number
         values, bad_dates = self._values(raw)
         self._check_lengths(row, values)
+        self._check_recommendation_values(row, values)
         title, number = values["review"], values["number"]
         if not title:
             self.problem(row, "review", "the review's title is missing")
@@ -89,6 +109,8 @@ class _RowChecker:
             values["partners"] = self._partners(row, values["partners"])
         values["response"] = self._response(row, values.get("response"))
         update = _check_update(values, bad_dates, partial(self.problem, row))
+        if update is not None and not self._update_is_valid(row, update):
+            update = None
         if title:
             self._note_committee(row, title, values.get("committee", ""))
         if title and number:
@@ -106,9 +128,55 @@ class _RowChecker:
                     self.problem(raw.number, column, str(error))
                     values[column] = None
                     bad_dates.add(column)
-            else:
+            elif column in LONG_TEXT_COLUMNS:
                 values[column] = cell_text(raw.cells.get(column))
+            else:
+                # Names, numbers and words: without the invisible characters the forms remove.
+                values[column] = strip_invisible(cell_text(raw.cells.get(column)))
         return values, bad_dates
+
+    def _check_recommendation_values(self, row: int, values: dict) -> None:
+        """The model's own rules for what the row gives of a recommendation (dates in range,
+        text within its length), as the forms and the admin apply them."""
+        for name, column in _RECOMMENDATION_COLUMNS.items():
+            if values.get(column) not in (None, ""):
+                self._field_is_valid(row, Recommendation, name, column, values[column])
+
+    def _update_is_valid(self, row: int, update: "UpdateSpec") -> bool:
+        """The model's rules for a progress update: its date in range and not in the future,
+        its narrative within its length."""
+        valid = all(
+            [
+                self._field_is_valid(row, ProgressUpdate, "as_at", "update_date", update.as_at),
+                self._field_is_valid(
+                    row, ProgressUpdate, "narrative", "update_text", update.narrative
+                ),
+            ]
+        )
+        try:
+            ProgressUpdate.validate_as_at(update.as_at, today=self.today)
+        except ValidationError as error:
+            self._note(row, "update_date", error)
+            return False
+        return valid
+
+    def _field_is_valid(self, row: int, model, name: str, column: str, value) -> bool:
+        """Run the model field's validation (its validators: a date's range, a text's length) on
+        a value, noting what it refuses as a problem in `column`. A value once found valid is not
+        checked again: a recommendation's text and dates repeat on each of its rows."""
+        if (model, name, value) in self.valid_values:
+            return True
+        try:
+            model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            self._note(row, column, error)
+            return False
+        self.valid_values.add((model, name, value))
+        return True
+
+    def _note(self, row: int, column: str, error: ValidationError) -> None:
+        for message in error.messages:
+            self.problem(row, column, _as_problem(message))
 
     def _check_lengths(self, row: int, values: dict) -> None:
         for column, limit in MAX_LENGTHS.items():
@@ -190,6 +258,11 @@ class _RowChecker:
                     "revision_reason",
                     "a revised target date needs the reason for revising it",
                 )
+
+
+def _as_problem(message: str) -> str:
+    """A model's message ("The date must be …") as the import words its problems ("the date …")."""
+    return message[:1].lower() + message[1:]
 
 
 def _split_partners(text: str) -> list[str]:

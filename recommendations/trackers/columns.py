@@ -22,6 +22,8 @@ COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["review", "number"]
 DATE_COLUMNS = {"target_date", "revised_target_date", "update_date"}
+# Free text, kept as written; every other column is a name, a number or a word.
+LONG_TEXT_COLUMNS = {"recommendation", "response_text", "revision_reason", "update_text"}
 
 # Most characters a name may have, from the models.
 MAX_LENGTHS = {

@@ -13,13 +13,17 @@ from recommendations.appendix.build import DEFAULT_NUMBER, MAX_APPENDIX_NUMBER, 
 from recommendations.appendix.pdf import html_to_pdf
 from recommendations.appendix.render import render_report_html
 from reviews.models import Meeting, Review
+from scrutiny.dates import EARLIEST, LATEST, range_message
 
 
 def _date(option: str, value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option} must be a date like 2019-01-21, not {value!r}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise CommandError(f"{range_message(option)}, not {value!r}")
+    return day
 
 
 class Command(BaseCommand):

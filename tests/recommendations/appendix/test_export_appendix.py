@@ -77,6 +77,10 @@ def test_it_includes_closed_recommendations_when_asked(demo, tmp_path):
         (["999999", "--as-at=2019-01-21"], "No review has the id or exact title '999999'"),
         (["1", "--as-at=21/01/2019"], "--as-at must be a date like 2019-01-21, not '21/01/2019'"),
         (["1", "--as-at=2019-02-30"], "--as-at must be a date like 2019-01-21"),
+        (
+            ["1", "--as-at=9999-12-31"],
+            "--as-at must be between 1 January 1990 and 31 December 2100, not '9999-12-31'",
+        ),
         (["1", "--as-at=2019-01-21", "--known-at=soon"], "--known-at must be a date and time"),
         (
             ["1", "--as-at=2019-01-21", "--meeting-date=2019-01-22"],

@@ -90,8 +90,13 @@ def test_it_shows_the_chosen_date_and_meeting(client, clerk, demo):
         ({"as_at_month": ""}, "Position as at must include a month", "id_as_at_day"),
         ({"as_at_year": "19"}, "Year must include 4 numbers", "id_as_at_day"),
         (
-            {"as_at_year": "1066"},
+            {"as_at_year": "1995"},
             "Position as at must be on or after 1 January 2000",
+            "id_as_at_day",
+        ),
+        (
+            {"as_at_year": "1066"},
+            "Position as at must be between 1 January 1990 and 31 December 2100",
             "id_as_at_day",
         ),
         ({"number": "two"}, "Appendix number must be a whole number, like 2", "id_number"),
