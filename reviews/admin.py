@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from scrutiny.admin import VersionedAdmin
+from scrutiny.admin import OneHistoryRowAdmin, VersionedAdmin
 
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
@@ -15,7 +15,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, OneHistoryRowAdmin):
     list_display = ["username", "get_full_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = [*DjangoUserAdmin.list_filter, "organisation"]
     list_select_related = ["organisation"]
