@@ -64,7 +64,12 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Groups are the roles (Councillor, Officer, Scrutiny officer): their changes are kept with
+    # values, like any other field. Signing in saves last_login without a history row
+    # (reviews/apps.py).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
