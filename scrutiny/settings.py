@@ -159,9 +159,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 def client_address_settings(proxy_count: int) -> dict:
     """How django-axes (through django-ipware) finds the client's address behind `proxy_count`
     proxies. Each proxy appends the address that connected to it to X-Forwarded-For, so with N
-    proxies the client's own address is the Nth entry from the right (the last proxy is REMOTE_ADDR, not
-    in the header: hence ipware's count is one less). Entries a client writes itself stay on the
-    left and are never taken. With no proxy the header is ignored: any client could send it."""
+    proxies the client's own address is the Nth entry from the right (the last proxy is the
+    connecting address, REMOTE_ADDR, not in the header: hence ipware's count is one less).
+    Entries a client writes itself stay on the left and are never taken. With no proxy the
+    header is ignored: any client could send it."""
     if proxy_count < 0:
         raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {proxy_count}")
     if proxy_count == 0:
