@@ -10,29 +10,20 @@ class OneHistoryRowAdmin(SimpleHistoryAdmin):
     Left to itself an edit writes a row for the save and another for each `remove` and `add` the
     many-to-many fields make afterwards (three for one change of partners). Here, as in
     `VersionedModelForm` (scrutiny/editing.py), the relations are saved first without history and
-    the record after them. A new record keeps Django's order: it needs its key before relations.
+    the record after them, all in save_model, so simple-history's own "revert to this version"
+    (which calls save_model but not save_related) saves the same way; Django's second
+    `save_m2m()` then finds nothing to change. A new record keeps Django's order: it needs its key
+    before it can have relations.
     """
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Saved in save_related, once its relations are in place.
-            obj._history_user = request.user
-            return
+            obj.skip_history_when_saving = True
+            try:
+                form.save_m2m()
+            finally:
+                del obj.skip_history_when_saving
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if not change:
-            super().save_related(request, form, formsets, change)
-            return
-        obj = form.instance
-        obj.skip_history_when_saving = True
-        try:
-            form.save_m2m()
-        finally:
-            del obj.skip_history_when_saving
-        obj.save()
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
 
 
 class VersionedAdmin(OneHistoryRowAdmin):

@@ -110,3 +110,27 @@ def test_editing_a_review_with_its_recommendations_inline_writes_one_row_each(
     assert review.history.first().title == "A new title"
     assert recommendation.history.count() == recommendation_rows + 1
     assert recommendation.history.first().text == "New words"
+
+
+def test_reverting_to_an_earlier_version_in_the_admin_saves_it_in_one_row(
+    admin_client_as, administrator
+):
+    recommendation = make_recommendation(text="Old words")
+    first = recommendation.history.get()
+    partner = make_organisation("University of Sunderland")
+    change(admin_client_as, recommendation, text="New words", partners=[partner.pk])
+    rows_before = recommendation.history.count()
+
+    response = admin_client_as.post(
+        f"/admin/recommendations/recommendation/{recommendation.pk}/history/{first.history_id}/",
+        recommendation_form(recommendation, text="Old words"),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Old words"
+    assert list(recommendation.partners.all()) == []
+    assert recommendation.history.count() == rows_before + 1
+    newest = recommendation.history.first()
+    assert (newest.text, newest.history_user) == ("Old words", administrator)
+    assert list(newest.partners.all()) == []
