@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, VersionedAdmin
+from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, OneHistoryRowAdmin, VersionedAdmin
 
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
@@ -17,7 +17,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ChoicesInRange, DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(ChoicesInRange, DjangoUserAdmin, OneHistoryRowAdmin):
     list_display = ["username", "get_full_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = [*DjangoUserAdmin.list_filter, "organisation"]
     list_select_related = ["organisation"]

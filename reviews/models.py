@@ -56,7 +56,14 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Groups are the roles (Councillor, Officer, Scrutiny officer): their changes are kept with
+    # values, like any other field. Change them from the user's side (`user.groups.add`, the user
+    # admin): simple-history cannot record a change made from the group's side
+    # (`group.user_set.add`) and raises (django-simple-history issue 1048). Signing in saves
+    # last_login without a history row (reviews/apps.py).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -87,12 +87,15 @@ Change = tuple[models.Field, object, object]  # the field, its old value, its ne
 def _initial_values(model, record) -> list[Change]:
     """What a record started with: every shown field that has a value."""
     changes = []
+    tracked_m2m = {m2m_field.name for m2m_field in record._history_m2m_fields}
     for model_field in model._meta.get_fields():
         if not model_field.concrete or not model_field.editable:
             continue
-        if model_field.name in HIDDEN_FIELDS:
+        if model_field.name in HIDDEN_FIELDS or model_field.name in record._history_excluded_fields:
             continue
         if model_field.many_to_many:
+            if model_field.name not in tracked_m2m:
+                continue
             target = model_field.m2m_reverse_field_name() + "_id"
             value = [getattr(row, target) for row in getattr(record, model_field.name).all()]
         else:

@@ -76,12 +76,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before whitenoise, so static files carry it too.
+    "scrutiny.middleware.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "scrutiny.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -151,7 +154,32 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+
+
+def client_address_settings(proxy_count: int) -> dict:
+    """How django-axes (through django-ipware) finds the client's address behind `proxy_count`
+    proxies. Each proxy appends the address that connected to it to X-Forwarded-For, so with N
+    proxies the client's own address is the Nth entry from the right (the last proxy is the
+    connecting address, REMOTE_ADDR, not in the header: hence ipware's count is one less).
+    Entries a client writes itself stay on the left and are never taken. With no proxy the
+    header is ignored: any client could send it."""
+    if proxy_count < 0:
+        raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {proxy_count}")
+    if proxy_count == 0:
+        return {
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+            "AXES_IPWARE_PROXY_COUNT": None,
+            "IPWARE_STRICT": True,
+        }
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        # Count from the right even when a client has put more entries on the left.
+        "IPWARE_STRICT": False,
+    }
+
+
+globals().update(client_address_settings(int(os.environ.get("DJANGO_PROXY_COUNT", "0"))))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -183,18 +211,18 @@ STORAGES = {
     },
 }
 
-# Security. The Content Security Policy allows no inline script or style anywhere.
+# Security. The Content Security Policy starts from nothing and allows only what the pages use:
+# the app's own scripts, stylesheets and images (no inline script or style anywhere), requests
+# back to itself (the admin's autocomplete) and forms posting to itself.
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -87,6 +87,6 @@ def test_every_response_carries_a_content_security_policy_without_inline_script(
     policy = client.get("/admin/login/")["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
     assert directives["script-src"] == "'self'"
-    assert directives["default-src"] == "'self'"
+    assert directives["default-src"] == "'none'"
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy

@@ -55,20 +55,35 @@ class RecommendationQuerySet(models.QuerySet):
         Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
         it itself (bulk_create skips save()).
         """
+        return self.order_by().update(
+            **self._derived_status_values(), **self._search_document_values()
+        )
+
+    def with_derived_status(self):
+        """Annotate `derived_status` and `derived_last_update_date`: what `current_status` and
+        `last_update_date` should hold, from the updates (check_integrity compares the two)."""
+        values = self._derived_status_values()
+        return self.annotate(
+            derived_status=values["current_status"],
+            derived_last_update_date=values["last_update_date"],
+        )
+
+    def _derived_status_values(self) -> dict:
+        """The newest update's status and as-at date (by as-at date, then time recorded, then
+        id); "Not started" and none without one."""
         newest = (
             _progress_updates(self.model)
             .filter(recommendation=OuterRef("pk"))
             .order_by("-as_at", "-recorded_at", "-pk")
         )
-        return self.order_by().update(
-            current_status=Coalesce(
+        return {
+            "current_status": Coalesce(
                 Subquery(newest.values("status")[:1]),
                 Value(Status.NOT_STARTED.value),
                 output_field=models.CharField(),
             ),
-            last_update_date=Subquery(newest.values("as_at")[:1]),
-            **self._search_document_values(),
-        )
+            "last_update_date": Subquery(newest.values("as_at")[:1]),
+        }
 
     def refresh_search_document(self) -> int:
         """Set the stored `search_document` of these recommendations (on PostgreSQL; elsewhere
