@@ -19,6 +19,7 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 import pydyf
 import weasyprint
 from django.conf import settings
@@ -150,9 +151,16 @@ def sha256(data: bytes) -> str:
 
 
 def generator_version() -> str:
-    """What made a published copy: this application's version and WeasyPrint's."""
+    """What made a published copy: this application's version, WeasyPrint's and pikepdf's.
+
+    pikepdf (qpdf) writes the final file after the table tags are mended, so its version decides
+    the bytes as much as WeasyPrint's does.
+    """
     try:
         ours = package_version("scrutiny-tracker")
     except PackageNotFoundError:
         ours = "unknown"
-    return f"scrutiny-tracker {ours}; WeasyPrint {weasyprint.__version__}; {PDF_VARIANT}"
+    return (
+        f"scrutiny-tracker {ours}; WeasyPrint {weasyprint.__version__}; "
+        f"pikepdf {pikepdf.__version__}; {PDF_VARIANT}"
+    )

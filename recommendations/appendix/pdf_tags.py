@@ -112,6 +112,10 @@ def mend_table_tags(pdf: bytes, layout: TableLayout) -> bytes:
     except Unexpected as problem:
         logger.error("Left the PDF's table tags as WeasyPrint wrote them: %s", problem)
         return pdf
+    except (pikepdf.PdfError, AttributeError, KeyError, TypeError, ValueError):
+        # A key missing or of another type than WeasyPrint writes: the reader still gets a PDF.
+        logger.exception("Left the PDF's table tags as WeasyPrint wrote them")
+        return pdf
 
 
 def _mend(document: pikepdf.Pdf, layout: TableLayout) -> None:

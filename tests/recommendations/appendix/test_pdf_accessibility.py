@@ -228,3 +228,4 @@ def test_a_pdf_shaped_unexpectedly_is_left_as_weasyprint_wrote_it(caplog):
     with caplog.at_level(logging.ERROR, logger="recommendations.appendix.pdf_tags"):
         assert mend_table_tags(original, TableLayout(tables=(0,), header_scopes=())) == original
     assert "Left the PDF's table tags as WeasyPrint wrote them" in caplog.text
+    assert mend_table_tags(b"%PDF-1.7 torn off", TableLayout((), ())) == b"%PDF-1.7 torn off"
