@@ -31,7 +31,8 @@ The mending:
   into its `/TBody`, their data cells' `/Headers` are pointed at its header cells, and their
   `/THead` leaves the structure tree; the marked content of that repeated header is re-marked as
   `/Artifact << /Type /Pagination /Subtype /Header >>` in the page's content stream, and its
-  entries in the `/ParentTree` become null (the page keeps its `/StructParents` key);
+  entries in the `/ParentTree` become null (the page keeps its `/StructParents` key); when only
+  the caption fitted on the first piece's page, the first header found later is the table's own;
 - the file is saved with a deterministic `/ID` (from the content, never random), no timestamps
   added and objects in qpdf's stable order, so the same HTML always gives the same bytes and a
   published appendix re-renders to the same SHA-256.
@@ -181,7 +182,15 @@ def _fold(piece, *, into, artifacts: dict[int, set[int]], pages: dict) -> None:
     renamed: dict[str, str] = {}
     for kid in _kids(piece):
         role = _role(kid)
-        if role == "/THead":
+        if role == "/THead" and head is None:
+            # Only the caption fitted on the first piece's page: this header is the table's own.
+            head, head_ids = kid, [str(th.ID) for th in _elements(kid, "/TH")]
+            kid.P = into
+            kids = _kids(into)
+            at = next((n for n, k in enumerate(kids) if _role(k) in {"/TBody", "/TFoot"}), None)
+            kids.insert(len(kids) if at is None else at, kid)
+            into.K = pikepdf.Array(kids)
+        elif role == "/THead":
             repeated = [str(th.ID) for th in _elements(kid, "/TH")]
             if len(repeated) != len(head_ids):
                 raise Unexpected("a repeated table header differs from the first one")

@@ -229,3 +229,18 @@ def test_a_pdf_shaped_unexpectedly_is_left_as_weasyprint_wrote_it(caplog):
         assert mend_table_tags(original, TableLayout(tables=(0,), header_scopes=())) == original
     assert "Left the PDF's table tags as WeasyPrint wrote them" in caplog.text
     assert mend_table_tags(b"%PDF-1.7 torn off", TableLayout((), ())) == b"%PDF-1.7 torn off"
+
+
+def test_a_row_longer_than_a_page_still_gives_one_table_that_passes_the_checker(tmp_path):
+    today = datetime.date.today()
+    review = make_review()
+    for number in range(1, 4):
+        recommendation = make_recommendation(str(number), review=review)
+        make_update(recommendation, as_at=today, narrative="A long account of the work. " * 400)
+    pdf = html_to_pdf(render_report_html(build_appendix(review, today)))
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) > 4
+        tables = list(elements(document.Root.StructTreeRoot, "/Table"))
+        assert len(tables) == 2
+        assert len(list(elements(tables[1], "/THead"))) == 1
+    assert_no_findings(check_with_pdfua(pdf, tmp_path))
