@@ -17,6 +17,11 @@ shared), the pages, the CPU time per page and per recommendation (constant when 
 linearly with the rows), and the process's peak resident memory (ru_maxrss,
 which includes WeasyPrint's C libraries). Target: 300 recommendations in at most 2 s and 300 MB,
 growing linearly with the rows.
+
+It also renders the same HTML without the step that mends the table tags (pdf_tags.py, run on
+the finished PDF), alternating with the full render so both see the same machine load, and prints
+that median CPU time and the ratio of the two. Target: the mended render within 1.1x of the
+unmended one.
 """
 
 import argparse
@@ -128,13 +133,17 @@ def measure(review: Review, meeting: Meeting, repeat: int) -> dict:
         appendix = build_appendix(review, AS_AT, meeting=meeting)
         built = time.perf_counter() - started
     html = render_report_html(appendix)
-    wall, cpu = [], []
+    wall, cpu, unmended_cpu = [], [], []
     for _ in range(repeat):
+        started_cpu = time.process_time()
+        html_to_pdf(html, mend_tags=False)
+        unmended_cpu.append(time.process_time() - started_cpu)
         started, started_cpu = time.perf_counter(), time.process_time()
         pdf = html_to_pdf(html)
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
     return {
+        "unmended_cpu": statistics.median(unmended_cpu),
         "rows": len(appendix.rows),
         "shown": sum(len(row.narrative) for row in appendix.rows),
         "queries": len(queries),
@@ -175,7 +184,8 @@ def run_size(size: int, repeat: int) -> None:
                 f"{result['build']:>7.3f} {result['wall']:>7.2f} {result['cpu']:>7.2f} "
                 f"{result['pages']:>6} {1000 * result['cpu'] / result['pages']:>9.0f} "
                 f"{1000 * result['cpu'] / max(result['rows'], 1):>10.1f} "
-                f"{result['bytes'] / 1024:>7.0f} {result['max_rss_mb']:>8.0f}",
+                f"{result['bytes'] / 1024:>7.0f} {result['max_rss_mb']:>8.0f} "
+                f"{result['unmended_cpu']:>9.2f} {result['cpu'] / result['unmended_cpu']:>6.3f}",
                 flush=True,
             )
     finally:
@@ -199,7 +209,8 @@ def main() -> None:
     )
     print(
         f"{'recs':>5} {'report':>6} {'updates':>7} {'queries':>7} {'build s':>7} "
-        f"{'wall s':>7} {'CPU s':>7} {'pages':>6} {'CPU ms/pg':>9} {'CPU ms/rec':>10} {'PDF KB':>7} {'RSS MB':>8}",
+        f"{'wall s':>7} {'CPU s':>7} {'pages':>6} {'CPU ms/pg':>9} {'CPU ms/rec':>10} {'PDF KB':>7} {'RSS MB':>8} "
+        f"{'unmend s':>9} {'ratio':>6}",
         flush=True,
     )
     for size in options.sizes:

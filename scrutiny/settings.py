@@ -251,5 +251,7 @@ LOGGING = {
         # WeasyPrint logs every step of every render at INFO; only its warnings are worth keeping.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # pikepdf announces at INFO that it is loaded, in every process that renders a PDF.
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from recommendations.appendix.build import build_appendix
+from recommendations.appendix.pdf import html_to_pdf, sha256
 from recommendations.appendix.publish import appendix_for_published, publish_appendix
 from recommendations.appendix.render import render_report_html
 from recommendations.choices import Status
@@ -44,6 +45,13 @@ def test_rendering_again_for_its_d_and_k_gives_the_same_html(published):
     assert published.known_at == at(datetime.date(2019, 1, 15), 9, 30)
     assert "Generated 15 January 2019 at 09:30" in published.html
     assert render_report_html(appendix_for_published(published)) == published.html
+
+
+def test_rendering_again_for_its_d_and_k_gives_a_pdf_with_the_same_sha256(published):
+    late_update(published)
+    published.refresh_from_db()
+    again = html_to_pdf(render_report_html(appendix_for_published(published)))
+    assert sha256(again) == published.pdf_sha256 == sha256(bytes(published.pdf))
 
 
 def test_a_late_update_is_absent_from_the_copy_and_present_when_known_now(published):

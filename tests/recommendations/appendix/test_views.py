@@ -162,6 +162,7 @@ def test_the_clerk_publishes_an_appendix_to_a_meeting(client, clerk, demo):
     assert published.known_at == published.published_at
     assert published.pdf_sha256 == hashlib.sha256(bytes(published.pdf)).hexdigest()
     assert "WeasyPrint" in published.generator_version
+    assert "pikepdf" in published.generator_version
     assert "Position as at 21 January 2019" in published.html
     assert "csrfmiddlewaretoken" not in published.html and "nonce" not in published.html
 
