@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_date_ranges'),
-        ('reviews', '0002_user_history_m2m'),
+        ("reviews", "0002_date_ranges"),
+        ("reviews", "0002_user_history_m2m"),
     ]
 
-    operations = [
-    ]
+    operations = []
