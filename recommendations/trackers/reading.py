@@ -3,21 +3,17 @@
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from defusedxml import DefusedXmlException
 
 from .cells import cell_text
 from .columns import COLUMNS, REQUIRED_COLUMNS
 from .problems import Problem, TrackerFileError
+from .xlsx import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES  # the limit, for the tests
+from .xlsx import read_first_sheet
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-# An XLSX file is a zip: a small file can unpack to a great deal. A 20,000-row tracker of long
-# narratives unpacks to well under this.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -99,17 +95,20 @@ def _column_names(header: list) -> list[str]:
     return names
 
 
-def _add_rows(table: RawTable, names: list[str], rows: Iterable[tuple[int, list]]) -> None:
-    """Add each row that is not blank to the table, its cells by column name."""
-    for number, values in rows:
-        if not any(cell_text(value) for value in values):
+def _add_rows(table: RawTable, names: list[str], rows: Iterable[tuple[int, list, int]]) -> None:
+    """Add each row that is not blank to the table, its cells by column name.
+
+    Each row comes with its width: the column of its last cell with a value (0 when blank).
+    """
+    for number, values, width in rows:
+        if not width:
             continue  # blank rows (spreadsheets often end with some) are not records
         if len(table.rows) >= MAX_ROWS:
             raise _too_many_rows()
-        if any(cell_text(value) for value in values[len(names) :]):
+        if width > len(names):
             table.problems.append(
                 Problem(
-                    f"the row has {len(values)} cells but there are only {len(names)} column names",
+                    f"the row has {width} cells but there are only {len(names)} column names",
                     row=number,
                 )
             )
@@ -131,7 +130,7 @@ def _too_many_rows() -> TrackerFileError:
     )
 
 
-def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
     text = _csv_text(data)
     csv.field_size_limit(MAX_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -154,9 +153,16 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
                 raise TrackerFileError.because(
                     f"the row cannot be read as CSV: {error}", row=number
                 ) from None
-            yield number, values
+            yield number, values, _width(values)
 
     return header, rows()
+
+
+def _width(values: list) -> int:
+    """The column of the last cell with a value; 0 for a blank row."""
+    return next(
+        (column for column in range(len(values), 0, -1) if cell_text(values[column - 1])), 0
+    )
 
 
 def _csv_text(data: bytes) -> str:
@@ -178,94 +184,21 @@ def _csv_text(data: bytes) -> str:
     return text
 
 
-NOT_XLSX = (
-    "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
-    "password-protected, or another kind of file with an .xlsx name"
-)
-
-
-# openpyxl parses a workbook's XML with defusedxml when it is installed (a dependency), which
-# refuses entity declarations: the "billion laughs" that unfold a few bytes into gigabytes.
-FORBIDDEN_XML = (
-    "The file could not be read as an Excel workbook: part of it declares its own XML entities, "
-    "which a workbook saved by Excel never does and which are refused for safety. Open it in "
-    'Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
-)
-
-
-def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    _check_archive(data)
-    try:
-        return _first_sheet(data)
-    except TrackerFileError:
-        raise
-    except Exception as error:
-        if _forbidden_xml(error):
-            raise TrackerFileError.because(FORBIDDEN_XML) from error
-        broken = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError)
-        # openpyxl raises its own kinds, and the XML parser's, for broken workbooks.
-        ours = ("openpyxl", "xml", "zipfile", "defusedxml")
-        if isinstance(error, broken) or type(error).__module__.startswith(ours):
-            raise TrackerFileError.because(NOT_XLSX) from error
-        raise
-
-
-def _forbidden_xml(error: BaseException) -> bool:
-    """Was the error, or one it was raised from, defusedxml refusing a part of the workbook?
-
-    openpyxl wraps what the parser raises in a ValueError ("Unable to read workbook …").
-    """
-    seen = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, DefusedXmlException):  # EntitiesForbidden, DTDForbidden, …
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def _check_archive(data: bytes) -> None:
-    """Refuse a file that is not a zip, or that unpacks to more than a tracker ever needs."""
-    if not data.startswith(b"PK\x03\x04"):
-        raise TrackerFileError.because(NOT_XLSX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise TrackerFileError.because(NOT_XLSX) from error
-    if unpacked > MAX_UNPACKED_BYTES:
+def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
+    # At most one more column than the format has, twice over: enough to find the names in a
+    # header with blank columns between them and to report an unknown column, and a bound on what
+    # a crafted file can make us build.
+    keep = 2 * (len(COLUMNS) + 1)
+    rows = read_first_sheet(data, keep=keep, max_rows=MAX_ROWS)
+    if not rows:
+        raise TrackerFileError.because("The file is empty")
+    if rows[0].number != 1:
+        return [], iter((row.number, row.values, row.width) for row in rows)
+    header, *rest = rows
+    if header.width > keep:
         raise TrackerFileError.because(
-            f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
-            "split it into smaller files, or save it as CSV UTF-8"
+            f"the first row has a name in column {header.width}, but a tracker's column names "
+            f"are in its first {keep} columns; the columns are: {', '.join(COLUMNS)}",
+            row=1,
         )
-
-
-def _first_sheet(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    """The header and numbered rows of the workbook's first sheet, read in full."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        # At most one more column than the format has: enough to report an unknown column, and
-        # a bound on what a crafted file can make us read.
-        limit = len(COLUMNS) + 1
-        header = next(
-            sheet.iter_rows(min_row=1, max_row=1, max_col=limit * 2, values_only=True), None
-        )
-        if header is None:
-            raise TrackerFileError.because("The file is empty")
-        rows = sheet.iter_rows(min_row=2, max_col=max(len(header), limit), values_only=True)
-        values = [(number, list(row)) for number, row in enumerate(_bounded(rows), start=2)]
-    finally:
-        workbook.close()
-    return list(header), iter(values)
-
-
-def _bounded(rows):
-    """Stop reading a sheet once it has more rows than an import takes (blank ones included)."""
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS * 2:
-            raise _too_many_rows()
-        yield row
+    return header.values, iter((row.number, row.values, row.width) for row in rest)
