@@ -1,5 +1,6 @@
 """Step 1: read the bytes of a `.csv` or `.xlsx` file into its header and rows of cells."""
 
+import codecs
 import csv
 import io
 import re
@@ -133,7 +134,7 @@ def _too_many_rows() -> TrackerFileError:
 def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
     text = _csv_text(data)
     csv.field_size_limit(MAX_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -158,6 +159,15 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
     return header, rows()
 
 
+def _delimiter(text: str) -> str:
+    """A tab when the column names are separated by tabs (Excel's "Unicode Text"), else a comma.
+
+    No column name holds either, so the first line tells.
+    """
+    first_line = text.partition("\n")[0]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
 def _width(values: list) -> int:
     """The column of the last cell with a value; 0 for a blank row."""
     return next(
@@ -165,23 +175,57 @@ def _width(values: list) -> int:
     )
 
 
+# What Excel saves as "CSV UTF-8" (with a byte-order mark) and as "Unicode Text" (UTF-16, little
+# endian, with its byte-order mark, and tabs between the cells).
+ENCODINGS = (
+    "CSV files are read as UTF-8, or as UTF-16 when they start with its byte-order mark (as "
+    'Excel saves "Unicode Text")'
+)
+
+
 def _csv_text(data: bytes) -> str:
-    """The text of a CSV file: UTF-8, with or without a byte-order mark, and not binary."""
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+    """The text of a CSV file: UTF-8 with or without a byte-order mark, or UTF-16 with one."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        # UTF-32's mark starts with UTF-16's: rule it out first.
+        raise TrackerFileError.because(
+            f'The file is UTF-32 text: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(data, "utf-16", "UTF-16")
+    elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+        if _utf16_without_mark(data[:4096]):
+            raise TrackerFileError.because(
+                "The file is UTF-16 text without the byte-order mark that says which way round "
+                f'its bytes are: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+            )
         raise TrackerFileError.because(
             "The file is not a CSV file (it looks like a spreadsheet or other binary file)"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TrackerFileError.because(
-            f"The file is not UTF-8 text (line {line} has characters in another "
-            'encoding): save it as "CSV UTF-8" and upload it again'
-        ) from None
+    else:
+        text = _decode(data, "utf-8-sig", "UTF-8")
     if "\x00" in text:
         raise TrackerFileError.because("The file is not a CSV file (it holds binary data)")
     return text
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        raise TrackerFileError.because(
+            f"The file is not {name} text (line {line} has characters in another encoding): "
+            f'save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+        ) from None
+
+
+def _utf16_without_mark(sample: bytes) -> bool:
+    """Does the start of the file look like UTF-16 text (mostly ASCII, so every other byte 0)?"""
+    half = len(sample) // 2
+    if half < 2:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > 0.9 * half and min(even, odd) == 0
 
 
 def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
