@@ -44,10 +44,10 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_PARTS = 1_000
 # A full tracker (20,000 rows of 14 columns) is about 600,000 elements in its sheet and shared
 # strings together; this leaves room for formatting and other sheets' strings.
-MAX_XML_ELEMENTS = 5_000_000
+MAX_XML_ELEMENTS = 4_000_000
 MAX_XML_DEPTH = 100
 MAX_TOKEN_BYTES = 1024 * 1024
-MAX_CELLS = 2_000_000
+MAX_CELLS = 1_000_000
 MAX_SHARED_STRINGS = 500_000
 MAX_TEXT = 50_000_000
 # Excel's own limits.
@@ -170,11 +170,11 @@ class _Part:
         if self.depth > MAX_XML_DEPTH:
             raise _damaged(self.name, f"nests its XML more than {MAX_XML_DEPTH} levels deep")
         self.budget.spend()
-        self.on_start(self.local(tag), attrs)
+        self.on_start(self._local.get(tag) or self.local(tag), attrs)
 
     def end(self, tag: str) -> None:
         self.depth -= 1
-        self.on_end(self.local(tag))
+        self.on_end(self._local[tag])
 
     def data(self, text: str) -> None:
         pass
@@ -203,19 +203,26 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: _Part) -> No
     fed = 0
     try:
         with archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                parser.feed(chunk)
-                fed += len(chunk)
-                # Just past the last thing expat finished: the rest waits in its buffer.
-                if fed - expat.CurrentByteIndex > MAX_TOKEN_BYTES:
-                    raise _damaged(
-                        info.filename,
-                        f"holds a single piece of XML of more than "
-                        f"{MAX_TOKEN_BYTES // (1024 * 1024)} MB, which no spreadsheet writes",
-                    )
-        parser.close()
-    except _Stop:
-        return
+            try:
+                while chunk := stream.read(CHUNK_BYTES):
+                    fed += len(chunk)
+                    parser.feed(chunk)
+                    # Just past the last thing expat finished: the rest waits in its buffer.
+                    if fed - expat.CurrentByteIndex > MAX_TOKEN_BYTES:
+                        raise _damaged(
+                            info.filename,
+                            f"holds a single piece of XML of more than "
+                            f"{MAX_TOKEN_BYTES // (1024 * 1024)} MB, which no spreadsheet writes",
+                        )
+                parser.close()
+            except _Stop:
+                # The rest is not needed; it is unpacked (not parsed) only to check its size.
+                while chunk := stream.read(1024 * 1024):
+                    fed += len(chunk)
+        # zipfile cuts off what goes beyond the declared size (which then fails its CRC check),
+        # but takes a part that ends short of it.
+        if fed != info.file_size:
+            raise zipfile.BadZipFile(f"{fed:,} bytes, where {info.file_size:,} were declared")
     except (TrackerFileError, DefusedXmlException):
         raise
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
@@ -339,10 +346,14 @@ class _Text:
 
 
 def _too_long(row: int | None = None, column: int | None = None) -> TrackerFileError:
-    where = f"the cell in column {get_column_letter(column)}" if column else "a cell of the sheet"
+    if row is None or column is None:
+        return _refuse(
+            f"A cell of the sheet uses a shared text of more than {EXCEL_CELL_TEXT:,} characters, "
+            "the most Excel allows in a cell"
+        )
     return _refuse(
-        f"{where[0].upper()}{where[1:]} holds more than {EXCEL_CELL_TEXT:,} characters, the most "
-        "Excel allows in a cell",
+        f"the cell in column {get_column_letter(column)} holds more than {EXCEL_CELL_TEXT:,} "
+        "characters, the most Excel allows in a cell",
         row=row,
     )
 
@@ -359,7 +370,11 @@ def _too_many_rows(max_rows: int) -> TrackerFileError:
 
 
 class _Sheet(_Part):
-    """The first sheet: the cells of its first `keep` columns, row by row."""
+    """The first sheet: the cells of its first `keep` columns, row by row.
+
+    `start` and `end` are called for every element of what can be a large part, so they do as
+    little as they can, and nothing at all for most cells beyond the kept columns.
+    """
 
     def __init__(self, budget, name, *, keep, max_rows, epoch, dates, durations):
         super().__init__(budget, name)
@@ -378,9 +393,16 @@ class _Sheet(_Part):
         self.cells = 0
         self.cells_in_row = 0
         self.column = 0
-        self.cell: dict | None = None  # the current cell: column, type, style, value
+        # The current cell: whether there is one, its column, type, style, and values.
+        self.in_cell = False
+        self.cell_column = 0
+        self.cell_type = "n"
+        self.cell_style: str | None = None
+        self.cell_value: str | None = None
+        self.cell_inline: str | None = None
         self.text: _Text | None = None  # the text being gathered for a kept cell
-        self.seen_text = False  # a cell beyond the kept ones has some text
+        self.watching = False  # in the value of a cell beyond the kept ones
+        self.beyond_has_value = False
         self.in_inline = False
         self.in_phonetic = False
 
@@ -389,21 +411,53 @@ class _Sheet(_Part):
         if self.text_total > MAX_TEXT:
             raise _too_much_text()
 
-    def on_start(self, name, attrs):
-        if name == "row":
+    def start(self, tag, attrs):
+        self.depth += 1
+        budget = self.budget
+        budget.elements -= 1
+        if budget.elements < 0 or self.depth > MAX_XML_DEPTH:
+            self.depth -= 1
+            budget.elements += 1
+            super().start(tag, attrs)  # raises the right refusal
+        name = self._local.get(tag) or self.local(tag)
+        if name == "c":
+            if self.row is not None:
+                self.open_cell(attrs)
+        elif name == "row":
             self.open_row(attrs)
-        elif self.row is None:
-            return
-        elif name == "c":
-            self.open_cell(attrs)
-        elif self.cell is None:
-            return
-        elif name == "v" or (name == "t" and self.in_inline and not self.in_phonetic):
-            self.open_text()
-        elif name == "is":
-            self.in_inline = True
-        elif name == "rPh":
-            self.in_phonetic = True
+        elif self.in_cell:
+            if name == "v" or (name == "t" and self.in_inline and not self.in_phonetic):
+                self.open_text()
+            elif name == "is":
+                self.in_inline = True
+            elif name == "rPh":
+                self.in_phonetic = True
+
+    def end(self, tag):
+        self.depth -= 1
+        name = self._local[tag]
+        if self.in_cell:
+            if name == "c":
+                self.close_cell()
+            elif name == "v":
+                if self.text is not None:
+                    self.cell_value = self.text.value()
+                self.text = None
+                self.watching = False
+            elif name == "t" and self.in_inline and not self.in_phonetic:
+                if self.text is not None:
+                    self.cell_inline = (self.cell_inline or "") + self.text.value()
+                self.text = None
+                self.watching = False
+            elif name == "rPh":
+                self.in_phonetic = False
+            elif name == "is":
+                self.in_inline = False
+        elif name == "row":
+            if self.row is not None:
+                self.close_row()
+        elif name == "sheetData":
+            raise _Stop  # nothing after the cells is needed
 
     def open_row(self, attrs):
         if self.row is not None:
@@ -435,68 +489,48 @@ class _Sheet(_Part):
             raise _damaged(self.name, f"has a cell with a broken reference ({reference[:20]})")
         if column > EXCEL_COLUMNS or self.cells_in_row > EXCEL_COLUMNS:
             raise _refuse(
-                f"The row has more than {EXCEL_COLUMNS:,} cells, more than Excel allows in a row. "
+                f"the row has more than {EXCEL_COLUMNS:,} cells, more than Excel allows in a row. "
                 f"{SAVE_AGAIN}",
                 row=self.row.number,
             )
-        self.column = column
-        self.cell = {"column": column, "type": attrs.get("t", "n"), "style": attrs.get("s")}
-        self.seen_text = False
+        self.column = self.cell_column = column
+        self.in_cell = True
+        self.cell_type = attrs.get("t", "n")
+        self.cell_style = attrs.get("s")
+        self.cell_value = self.cell_inline = None
+        self.beyond_has_value = False
 
     def open_text(self):
-        if self.cell["column"] <= self.keep:
-            row, column = self.row.number, self.cell["column"]
+        if self.cell_column <= self.keep:
+            row, column = self.row.number, self.cell_column
             self.text = _Text(self, lambda: _too_long(row, column))
         else:
-            self.text = None
-            self.seen_text = True  # gather nothing, but watch for a value
+            self.watching = True  # gather nothing, but look for a value
 
     def data(self, text):
         if self.text is not None:
             self.text.add(text)
-        elif self.seen_text is True and text.strip():
-            self.seen_text = "value"
-
-    def on_end(self, name):
-        if self.cell is not None:
-            if name == "v":
-                if self.text is not None:
-                    self.cell["value"] = self.text.value()
-                self.text = None
-            elif name == "t" and self.in_inline and not self.in_phonetic:
-                if self.text is not None:
-                    self.cell["inline"] = self.cell.get("inline", "") + self.text.value()
-                self.text = None
-            elif name == "rPh":
-                self.in_phonetic = False
-            elif name == "is":
-                self.in_inline = False
-            elif name == "c":
-                self.close_cell()
-        if name == "row" and self.row is not None:
-            self.close_row()
-        elif name == "sheetData":
-            raise _Stop  # nothing after the cells is needed
+        elif self.watching and not self.beyond_has_value and not text.isspace():
+            self.beyond_has_value = True
 
     def close_cell(self):
-        cell, self.cell = self.cell, None
-        self.in_inline = self.in_phonetic = False
+        self.in_cell = self.in_inline = self.in_phonetic = self.watching = False
         self.text = None
-        column = cell["column"]
+        column = self.cell_column
         if column > self.keep:
-            if self.seen_text == "value":
-                self.row.beyond = max(self.row.beyond, column)
+            if self.beyond_has_value and column > self.row.beyond:
+                self.row.beyond = column
             return
-        value = self.value_of(cell)
+        value = self.value_of()
         if value is not None:
             self.row.cells[column] = value
 
-    def value_of(self, cell: dict):
+    def value_of(self):
         """The cell's value as openpyxl would read it with data_only (its last calculated value)."""
-        kind = cell["type"]
+        kind = self.cell_type
         if kind == "inlineStr":
-            return cell.get("inline") or None
-        text = cell.get("value") or None
+            return self.cell_inline or None
+        text = self.cell_value or None
         if text is None:
             return None
         if kind == "s":
@@ -514,17 +548,17 @@ class _Sheet(_Part):
                 return from_ISO8601(text)
             except ValueError:
                 return text
-        return self.number(text, cell["style"])
+        return self.number(text)
 
-    def number(self, text: str, style: str | None):
+    def number(self, text: str):
         try:
             value = float(text) if any(c in text for c in ".eE") else int(text)
         except ValueError:
             return text
-        style_index = _int(style, 0)
-        if style_index in self.dates:
+        style = _int(self.cell_style, 0)
+        if style in self.dates:
             try:
-                return from_excel(value, self.epoch, timedelta=style_index in self.durations)
+                return from_excel(value, self.epoch, timedelta=style in self.durations)
             except (OverflowError, ValueError):
                 return value  # not a date Python can hold: left as the number it is
         return value
@@ -564,19 +598,30 @@ class _SharedStrings(_Part):
         self.in_phonetic = False
         self.gathering = False
 
-    def on_start(self, name, attrs):
-        if name == "sst":
-            declared = _int(attrs.get("uniqueCount"), 0)
-            if declared > MAX_SHARED_STRINGS:
-                raise self.too_many(declared)
-        elif name == "si":
+    def start(self, tag, attrs):
+        name = self._local.get(tag) or self.local(tag)
+        if name == "si":  # the common case first, and quickly
+            self.depth += 1
+            budget = self.budget
+            budget.elements -= 1
             self.index += 1
-            if self.index > self.last_wanted:
+            if budget.elements < 0 or self.index > self.last_wanted:
+                self.depth -= 1
+                budget.elements += 1
+                super().start(tag, attrs)  # refuses when over budget
                 raise _Stop  # every string a kept cell uses has been read
             if self.index >= MAX_SHARED_STRINGS:
                 raise self.too_many()
             self.in_item = True
             self.text = _Text(self.sheet, _too_long) if self.index in self.wanted else None
+        else:
+            super().start(tag, attrs)
+
+    def on_start(self, name, attrs):
+        if name == "sst":
+            declared = _int(attrs.get("uniqueCount"), 0)
+            if declared > MAX_SHARED_STRINGS:
+                raise self.too_many(declared)
         elif name == "rPh":
             self.in_phonetic = True
         elif name == "t" and self.in_item and not self.in_phonetic and self.text is not None:
