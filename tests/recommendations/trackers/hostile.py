@@ -497,6 +497,34 @@ def corpus(scale: str = "test") -> list[Hostile]:
             CSV_ROWS.replace(",", "\t").encode("utf-16"),
             None,
         ),
+        *(_full_only() if full else []),
+    ]
+
+
+def _full_only() -> list[Hostile]:
+    """Files too slow to make or read for the tests, which show the budgets at their limits."""
+    long_text = "Progress on every front, reported to the committee; " * 23  # 1,196 characters
+    names = ["review", "committee", "number", "recommendation", "response_text"]
+    return [
+        Hostile(
+            "many elements",
+            "5,000,000 empty elements.xlsx",
+            workbook([HEADER, RECORD, *repeated(b"<x/>", 5_000_000)]),
+            "The workbook holds more than 3,000,000 pieces of XML in the parts a tracker needs, "
+            "far more than a tracker of its size: " + SPLIT,
+        ),
+        Hostile(
+            "text near the limit",
+            "20,000 rows of 2,400 characters.xlsx",
+            workbook(
+                [inline_row(1, names)]
+                + [
+                    inline_row(n, [f"Review {n // 100}", "Economy", str(n), long_text, long_text])
+                    for n in range(2, 20_002)
+                ]
+            ),
+            None,
+        ),
     ]
 
 
