@@ -513,6 +513,34 @@ def _full_only() -> list[Hostile]:
             "The workbook holds more than 3,000,000 pieces of XML in the parts a tracker needs, "
             "far more than a tracker of its size: " + SPLIT,
         ),
+        *(
+            Hostile(
+                f"many {kind}",
+                f"190 MB of {kind}.xlsx",
+                workbook([HEADER, RECORD, *repeated(piece, 190_000_000 // len(piece))]),
+                "The workbook holds more than 3,000,000 pieces of XML in the parts a tracker "
+                "needs, far more than a tracker of its size: " + SPLIT,
+            )
+            for kind, piece in [
+                ("comments", b"<!---->"),
+                ("processing instructions", b"<?a?>"),
+                ("CDATA markers", b"<![CDATA[]]>"),
+            ]
+        ),
+        Hostile(
+            "character references",
+            "cells of 30,000 character references.xlsx",
+            workbook(
+                [HEADER]
+                + [
+                    b'<row r="%d">' % number
+                    + (b'<c t="inlineStr"><is><t>' + b"&#32;" * 30_000 + b"</t></is></c>") * 14
+                    + b"</row>"
+                    for number in range(2, 95)
+                ]
+            ),
+            "The file has column names but no rows of recommendations below them",
+        ),
         Hostile(
             "text near the limit",
             "20,000 rows of 2,400 characters.xlsx",

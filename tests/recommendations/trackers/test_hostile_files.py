@@ -174,9 +174,14 @@ def test_a_workbook_as_a_spreadsheet_writes_it_is_read_as_openpyxl_read_it():
     assert str(table.rows[0].cells["target_date"].date()) == "2025-03-31"
 
 
-def test_the_xml_budget_refuses_a_part_of_too_many_elements(monkeypatch):
+@pytest.mark.parametrize(
+    "piece",
+    [b"<x/>", b"<!---->", b"<?a?>", b"<![CDATA[]]>"],
+    ids=["elements", "comments", "processing instructions", "CDATA markers"],
+)
+def test_the_xml_budget_refuses_a_part_of_too_many_pieces(monkeypatch, piece):
     monkeypatch.setattr(xlsx, "MAX_XML_ELEMENTS", 1_000)
-    data = workbook([HEADER, RECORD, b"<x/>" * 1_000])
+    data = workbook([HEADER, RECORD, piece * 1_000])
     assert problems_of(data, "tracker.xlsx") == [
         "The workbook holds more than 1,000 pieces of XML in the parts a tracker needs, far more "
         "than a tracker of its size: split it into smaller files, or save the tracker sheet as "
