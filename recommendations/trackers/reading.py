@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from .cells import cell_text
 from .columns import COLUMNS, REQUIRED_COLUMNS
 from .problems import Problem, TrackerFileError
+from .xlsx import EXCEL_COLUMNS, read_first_sheet
 from .xlsx import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES  # the limit, for the tests
-from .xlsx import read_first_sheet
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -141,11 +141,14 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
         raise TrackerFileError.because(f"the file cannot be read as CSV: {error}", row=1) from None
     if header is None:
         raise TrackerFileError.because("The file is empty")
+    _check_width(header, 1)
 
     def rows():
         number = 1
         while True:
             number += 1
+            if number > 2 * MAX_ROWS + 1:  # as for a sheet: blank rows count here
+                raise _too_many_rows()
             try:
                 values = next(reader)
             except StopIteration:
@@ -154,9 +157,19 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
                 raise TrackerFileError.because(
                     f"the row cannot be read as CSV: {error}", row=number
                 ) from None
+            _check_width(values, number)
             yield number, values, _width(values)
 
     return header, rows()
+
+
+def _check_width(values: list, number: int) -> None:
+    """Refuse a row wider than Excel allows: no tracker is, and reading one costs time."""
+    if len(values) > EXCEL_COLUMNS:
+        raise TrackerFileError.because(
+            f"the row has more than {EXCEL_COLUMNS:,} cells, more than Excel allows in a row",
+            row=number,
+        )
 
 
 def _delimiter(text: str) -> str:
