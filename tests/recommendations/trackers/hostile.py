@@ -226,6 +226,7 @@ def corpus(scale: str = "test") -> list[Hostile]:
     wide = 13_600_000 if full else 200_000
     rows = 1_000_000 if full else 25_000
     blank_rows = 10_000_000 if full else 50_000
+    csv_rows = 450_000 if full else 25_000  # just under 10 MB
     long_text = (190 if full else 1) * 1024 * 1024
     small = workbook([HEADER, RECORD], streamed=False)
     return [
@@ -433,6 +434,30 @@ def corpus(scale: str = "test") -> list[Hostile]:
             "ragged rows.csv",
             b"review,number,recommendation\nReview of potholes,1\nReview of potholes,2,Map,,extra\n",
             "row 3: the row has 5 cells but there are only 3 column names",
+        ),
+        Hostile(
+            "CSV wide row",
+            "a row of 10 million commas.csv",
+            b"review,number\nReview of potholes,1" + b"," * 10_000_000 + b"\n",
+            "row 2: the row has more than 16,384 cells, more than Excel allows in a row",
+        ),
+        Hostile(
+            "CSV wide header",
+            "a header of 10 million commas.csv",
+            b"review,number" + b"," * 10_000_000 + b"\nReview of potholes,1\n",
+            "row 1: the row has more than 16,384 cells, more than Excel allows in a row",
+        ),
+        Hostile(
+            "CSV blank lines",
+            f"{blank_rows:,} blank lines.csv",
+            b"review,number\n" + b",\n" * min(blank_rows, 5_000_000),
+            TOO_MANY_ROWS,
+        ),
+        Hostile(
+            "CSV many rows",
+            f"{csv_rows:,} rows.csv",
+            b"review,number\n" + b"Review of potholes,1\n" * csv_rows,
+            TOO_MANY_ROWS,
         ),
         Hostile(
             "many parts",
