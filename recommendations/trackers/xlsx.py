@@ -47,6 +47,7 @@ MAX_PARTS = 1_000
 # sheets' strings, and reads in well under 10 seconds.
 MAX_XML_ELEMENTS = 3_000_000
 MAX_XML_DEPTH = 100
+FEW_ATTRIBUTES = 8  # an element Excel writes has a handful
 MAX_TOKEN_BYTES = 1024 * 1024
 MAX_CELLS = 1_000_000
 MAX_SHARED_STRINGS = 500_000
@@ -136,14 +137,20 @@ class _Stop(Exception):
     """A part's reader has all it needs: the rest of the part is not read."""
 
 
+def _cost(attributes: int) -> int:
+    """An element costs one piece of XML; an unusual number of attributes, one more each (the
+    parser has built them all before any handler sees them)."""
+    return 1 if attributes <= FEW_ATTRIBUTES else 1 + attributes
+
+
 class _Budget:
     """The XML elements left to read in the whole workbook."""
 
     def __init__(self):
         self.elements = MAX_XML_ELEMENTS
 
-    def spend(self) -> None:
-        self.elements -= 1
+    def spend(self, attributes: int = 0) -> None:
+        self.elements -= _cost(attributes)
         if self.elements < 0:
             raise _refuse(
                 f"The workbook holds more than {MAX_XML_ELEMENTS:,} pieces of XML in the parts "
@@ -170,7 +177,7 @@ class _Part:
         self.depth += 1
         if self.depth > MAX_XML_DEPTH:
             raise _damaged(self.name, f"nests its XML more than {MAX_XML_DEPTH} levels deep")
-        self.budget.spend()
+        self.budget.spend(len(attrs))
         self.on_start(self._local.get(tag) or self.local(tag), attrs)
 
     def end(self, tag: str) -> None:
@@ -427,10 +434,11 @@ class _Sheet(_Part):
     def start(self, tag, attrs):
         self.depth += 1
         budget = self.budget
-        budget.elements -= 1
+        cost = _cost(len(attrs))
+        budget.elements -= cost
         if budget.elements < 0 or self.depth > MAX_XML_DEPTH:
             self.depth -= 1
-            budget.elements += 1
+            budget.elements += cost
             super().start(tag, attrs)  # raises the right refusal
         name = self._local.get(tag) or self.local(tag)
         if name == "c":
@@ -616,11 +624,12 @@ class _SharedStrings(_Part):
         if name == "si":  # the common case first, and quickly
             self.depth += 1
             budget = self.budget
-            budget.elements -= 1
+            cost = _cost(len(attrs))
+            budget.elements -= cost
             self.index += 1
             if budget.elements < 0 or self.index > self.last_wanted:
                 self.depth -= 1
-                budget.elements += 1
+                budget.elements += cost
                 super().start(tag, attrs)  # refuses when over budget
                 raise _Stop  # every string a kept cell uses has been read
             if self.index >= MAX_SHARED_STRINGS:

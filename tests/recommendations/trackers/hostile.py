@@ -553,6 +553,22 @@ def _full_only() -> list[Hostile]:
             ]
         ),
         Hostile(
+            "many attributes",
+            "190 MB of elements of 3,000 attributes.xlsx",
+            workbook(
+                [
+                    HEADER,
+                    RECORD,
+                    *repeated(
+                        b"<x " + b" ".join(b'a%d=""' % n for n in range(3_000)) + b"/>",
+                        190_000_000 // 25_894,
+                    ),
+                ]
+            ),
+            "The workbook holds more than 3,000,000 pieces of XML in the parts a tracker "
+            "needs, far more than a tracker of its size: " + SPLIT,
+        ),
+        Hostile(
             "character references",
             "cells of 30,000 character references.xlsx",
             workbook(
