@@ -8,8 +8,9 @@ asks for more than a tracker ever can:
 
 - the zip: at most MAX_PARTS parts and MAX_UNPACKED_BYTES unpacked, only the two compression
   methods Excel uses, and each part unpacks to the size its zip directory declares;
-- the XML: at most MAX_XML_ELEMENTS elements in the parts read, MAX_XML_DEPTH levels deep, and no
-  token (a tag, or one piece of text) of more than MAX_TOKEN_BYTES;
+- the XML: at most MAX_XML_ELEMENTS pieces (elements, comments and the like, and attributes
+  beyond a handful) in the parts read, MAX_XML_DEPTH levels deep, and no token (a tag, or one
+  piece of text) of more than MAX_TOKEN_BYTES;
 - the sheet: only the first `keep` columns are built, the cells beyond them are only counted;
   no row wider than Excel's 16,384 columns, no more than MAX_CELLS cells, and reading stops at the
   first row past the limit;
@@ -63,12 +64,11 @@ NOT_XLSX = (
     "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
     "password-protected, or another kind of file with an .xlsx name"
 )
+SAVE_AGAIN = 'Open it in Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
 FORBIDDEN_XML = (
     "The file could not be read as an Excel workbook: part of it declares its own XML entities, "
-    "which a workbook saved by Excel never does and which are refused for safety. Open it in "
-    'Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
+    f"which a workbook saved by Excel never does and which are refused for safety. {SAVE_AGAIN}"
 )
-SAVE_AGAIN = 'Open it in Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
 SPLIT = 'split it into smaller files, or save the tracker sheet as "CSV UTF-8"'
 
 
@@ -77,7 +77,12 @@ def _refuse(message: str, *, row: int | None = None) -> TrackerFileError:
 
 
 def _damaged(part: str, what: str) -> TrackerFileError:
-    return _refuse(f"The workbook is damaged: its part {part} {what}. {SAVE_AGAIN}")
+    return _refuse(f"The workbook is damaged: its part {_shown(part)} {what}. {SAVE_AGAIN}")
+
+
+def _shown(part: str) -> str:
+    """A part's name as a message shows it: the file chose it, and it may be long."""
+    return part if len(part) <= 100 else part[:100] + "…"
 
 
 @dataclass
@@ -122,7 +127,7 @@ def _open_archive(data: bytes) -> zipfile.ZipFile:
     for part in parts:
         if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _refuse(
-                f"The file is not an Excel workbook that can be read: its part {part.filename} is "
+                f"The file is not an Excel workbook that can be read: its part {_shown(part.filename)} is "
                 f"compressed in a way Excel never uses. {SAVE_AGAIN}"
             )
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
