@@ -208,3 +208,19 @@ def test_a_header_with_a_name_beyond_the_columns_read_is_refused():
         "row 1: the first row has a name in column 43, but a tracker's column names are in its "
         "first 30 columns; the columns are: " + ", ".join(COLUMNS)
     ]
+
+
+def test_a_workbook_with_prefixed_elements_is_read():
+    """Some generators write `<x:c>` with a prefix for the spreadsheet namespace."""
+    main = hostile_files.MAIN
+    sheet = (
+        f'<x:worksheet xmlns:x="{main}"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>review</x:t></x:is></x:c>'
+        '<x:c r="B1" t="inlineStr"><x:is><x:t>number</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>Review of potholes</x:t></x:is></x:c>'
+        '<x:c r="B2"><x:v>1</x:v></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    ).encode()
+    data = workbook([], parts={"xl/worksheets/sheet1.xml": sheet})
+    table = read_tracker(data, "tracker.xlsx")
+    assert [row.cells for row in table.rows] == [{"review": "Review of potholes", "number": 1}]
