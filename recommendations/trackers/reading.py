@@ -1,23 +1,20 @@
 """Step 1: read the bytes of a `.csv` or `.xlsx` file into its header and rows of cells."""
 
+import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from defusedxml import DefusedXmlException
 
 from .cells import cell_text
 from .columns import COLUMNS, REQUIRED_COLUMNS
 from .problems import Problem, TrackerFileError
+from .xlsx import EXCEL_COLUMNS, read_first_sheet
+from .xlsx import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES  # the limit, for the tests
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-# An XLSX file is a zip: a small file can unpack to a great deal. A 20,000-row tracker of long
-# narratives unpacks to well under this.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -99,17 +96,20 @@ def _column_names(header: list) -> list[str]:
     return names
 
 
-def _add_rows(table: RawTable, names: list[str], rows: Iterable[tuple[int, list]]) -> None:
-    """Add each row that is not blank to the table, its cells by column name."""
-    for number, values in rows:
-        if not any(cell_text(value) for value in values):
+def _add_rows(table: RawTable, names: list[str], rows: Iterable[tuple[int, list, int]]) -> None:
+    """Add each row that is not blank to the table, its cells by column name.
+
+    Each row comes with its width: the column of its last cell with a value (0 when blank).
+    """
+    for number, values, width in rows:
+        if not width:
             continue  # blank rows (spreadsheets often end with some) are not records
         if len(table.rows) >= MAX_ROWS:
             raise _too_many_rows()
-        if any(cell_text(value) for value in values[len(names) :]):
+        if width > len(names):
             table.problems.append(
                 Problem(
-                    f"the row has {len(values)} cells but there are only {len(names)} column names",
+                    f"the row has {width} cells but there are only {len(names)} column names",
                     row=number,
                 )
             )
@@ -131,21 +131,24 @@ def _too_many_rows() -> TrackerFileError:
     )
 
 
-def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
+def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
     text = _csv_text(data)
     csv.field_size_limit(MAX_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
         raise TrackerFileError.because(f"the file cannot be read as CSV: {error}", row=1) from None
     if header is None:
         raise TrackerFileError.because("The file is empty")
+    _check_width(header, 1)
 
     def rows():
         number = 1
         while True:
             number += 1
+            if number > 2 * MAX_ROWS + 1:  # as for a sheet: blank rows count here
+                raise _too_many_rows()
             try:
                 values = next(reader)
             except StopIteration:
@@ -154,118 +157,105 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
                 raise TrackerFileError.because(
                     f"the row cannot be read as CSV: {error}", row=number
                 ) from None
-            yield number, values
+            _check_width(values, number)
+            yield number, values, _width(values)
 
     return header, rows()
 
 
+def _check_width(values: list, number: int) -> None:
+    """Refuse a row wider than Excel allows: no tracker is, and reading one costs time."""
+    if len(values) > EXCEL_COLUMNS:
+        raise TrackerFileError.because(
+            f"the row has more than {EXCEL_COLUMNS:,} cells, more than Excel allows in a row",
+            row=number,
+        )
+
+
+def _delimiter(text: str) -> str:
+    """A tab when the column names are separated by tabs (Excel's "Unicode Text"), else a comma.
+
+    No column name holds either, so the first line tells.
+    """
+    first_line = text.partition("\n")[0]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def _width(values: list) -> int:
+    """The column of the last cell with a value; 0 for a blank row."""
+    return next(
+        (column for column in range(len(values), 0, -1) if cell_text(values[column - 1])), 0
+    )
+
+
+# What Excel saves as "CSV UTF-8" (with a byte-order mark) and as "Unicode Text" (UTF-16, little
+# endian, with its byte-order mark, and tabs between the cells).
+ENCODINGS = (
+    "CSV files are read as UTF-8, or as UTF-16 when they start with its byte-order mark (as "
+    'Excel saves "Unicode Text")'
+)
+
+
 def _csv_text(data: bytes) -> str:
-    """The text of a CSV file: UTF-8, with or without a byte-order mark, and not binary."""
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+    """The text of a CSV file: UTF-8 with or without a byte-order mark, or UTF-16 with one."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        # UTF-32's mark starts with UTF-16's: rule it out first.
+        raise TrackerFileError.because(
+            f'The file is UTF-32 text: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(data, "utf-16", "UTF-16")
+    elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+        if _utf16_without_mark(data[:4096]):
+            raise TrackerFileError.because(
+                "The file is UTF-16 text without the byte-order mark that says which way round "
+                f'its bytes are: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+            )
         raise TrackerFileError.because(
             "The file is not a CSV file (it looks like a spreadsheet or other binary file)"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TrackerFileError.because(
-            f"The file is not UTF-8 text (line {line} has characters in another "
-            'encoding): save it as "CSV UTF-8" and upload it again'
-        ) from None
+    else:
+        text = _decode(data, "utf-8-sig", "UTF-8")
     if "\x00" in text:
         raise TrackerFileError.because("The file is not a CSV file (it holds binary data)")
     return text
 
 
-NOT_XLSX = (
-    "The file is not an Excel workbook (.xlsx) that can be read: it may be damaged, "
-    "password-protected, or another kind of file with an .xlsx name"
-)
-
-
-# openpyxl parses a workbook's XML with defusedxml when it is installed (a dependency), which
-# refuses entity declarations: the "billion laughs" that unfold a few bytes into gigabytes.
-FORBIDDEN_XML = (
-    "The file could not be read as an Excel workbook: part of it declares its own XML entities, "
-    "which a workbook saved by Excel never does and which are refused for safety. Open it in "
-    'Excel and save it again as .xlsx, or save it as "CSV UTF-8"'
-)
-
-
-def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    _check_archive(data)
+def _decode(data: bytes, encoding: str, name: str) -> str:
     try:
-        return _first_sheet(data)
-    except TrackerFileError:
-        raise
-    except Exception as error:
-        if _forbidden_xml(error):
-            raise TrackerFileError.because(FORBIDDEN_XML) from error
-        broken = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError)
-        # openpyxl raises its own kinds, and the XML parser's, for broken workbooks.
-        ours = ("openpyxl", "xml", "zipfile", "defusedxml")
-        if isinstance(error, broken) or type(error).__module__.startswith(ours):
-            raise TrackerFileError.because(NOT_XLSX) from error
-        raise
-
-
-def _forbidden_xml(error: BaseException) -> bool:
-    """Was the error, or one it was raised from, defusedxml refusing a part of the workbook?
-
-    openpyxl wraps what the parser raises in a ValueError ("Unable to read workbook …").
-    """
-    seen = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, DefusedXmlException):  # EntitiesForbidden, DTDForbidden, …
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def _check_archive(data: bytes) -> None:
-    """Refuse a file that is not a zip, or that unpacks to more than a tracker ever needs."""
-    if not data.startswith(b"PK\x03\x04"):
-        raise TrackerFileError.because(NOT_XLSX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise TrackerFileError.because(NOT_XLSX) from error
-    if unpacked > MAX_UNPACKED_BYTES:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
         raise TrackerFileError.because(
-            f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
-            "split it into smaller files, or save it as CSV UTF-8"
+            f"The file is not {name} text (line {line} has characters in another encoding): "
+            f'save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+        ) from None
+
+
+def _utf16_without_mark(sample: bytes) -> bool:
+    """Does the start of the file look like UTF-16 text (mostly ASCII, so every other byte 0)?"""
+    half = len(sample) // 2
+    if half < 2:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > 0.9 * half and min(even, odd) == 0
+
+
+def _read_xlsx(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
+    # At most one more column than the format has, twice over: enough to find the names in a
+    # header with blank columns between them and to report an unknown column, and a bound on what
+    # a crafted file can make us build.
+    keep = 2 * (len(COLUMNS) + 1)
+    rows = read_first_sheet(data, keep=keep, max_rows=MAX_ROWS)
+    if not rows:
+        raise TrackerFileError.because("The file is empty")
+    if rows[0].number != 1:
+        return [], iter((row.number, row.values, row.width) for row in rows)
+    header, *rest = rows
+    if header.width > keep:
+        raise TrackerFileError.because(
+            f"the first row has a name in column {header.width}, but a tracker's column names "
+            f"are in its first {keep} columns; the columns are: {', '.join(COLUMNS)}",
+            row=1,
         )
-
-
-def _first_sheet(data: bytes) -> tuple[list, Iterator[tuple[int, list]]]:
-    """The header and numbered rows of the workbook's first sheet, read in full."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        # At most one more column than the format has: enough to report an unknown column, and
-        # a bound on what a crafted file can make us read.
-        limit = len(COLUMNS) + 1
-        header = next(
-            sheet.iter_rows(min_row=1, max_row=1, max_col=limit * 2, values_only=True), None
-        )
-        if header is None:
-            raise TrackerFileError.because("The file is empty")
-        rows = sheet.iter_rows(min_row=2, max_col=max(len(header), limit), values_only=True)
-        values = [(number, list(row)) for number, row in enumerate(_bounded(rows), start=2)]
-    finally:
-        workbook.close()
-    return list(header), iter(values)
-
-
-def _bounded(rows):
-    """Stop reading a sheet once it has more rows than an import takes (blank ones included)."""
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS * 2:
-            raise _too_many_rows()
-        yield row
+    return header.values, iter((row.number, row.values, row.width) for row in rest)

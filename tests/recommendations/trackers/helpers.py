@@ -68,6 +68,17 @@ def xlsx_with_entity_bomb(part: str) -> bytes:
             b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
             b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
         )
+        # openpyxl writes inline strings: make the sheet use the shared one, and link it.
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = parts[sheet].replace(
+            b'<c r="B2" t="inlineStr"><is><t>1</t></is></c>', b'<c r="B2" t="s"><v>0</v></c>'
+        )
+        rels = "xl/_rels/workbook.xml.rels"
+        parts[rels] = parts[rels].replace(
+            b"</Relationships>",
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/sharedStrings" Target="sharedStrings.xml" Id="rId9" /></Relationships>',
+        )
         parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
             b"</Types>",
             f'<Override PartName="/{part}" ContentType="{SHARED_STRINGS_TYPE}" /></Types>'.encode(),

@@ -1,5 +1,7 @@
 """Reading a file: headers, CSV and XLSX cells, and every kind of file that cannot be read."""
 
+import codecs
+import csv
 import datetime
 import io
 import zipfile
@@ -18,7 +20,7 @@ from recommendations.trackers.reading import (
     MAX_UNPACKED_BYTES,
     read_tracker,
 )
-from tests.factories import tracker_csv, tracker_row
+from tests.factories import TRACKER_COLUMNS, tracker_csv, tracker_row
 from tests.recommendations.trackers.helpers import problems_of, xlsx_file, xlsx_with_entity_bomb
 
 pytestmark = pytest.mark.django_db
@@ -94,11 +96,80 @@ def test_a_file_with_only_column_names_is_refused():
     ]
 
 
+ENCODINGS = (
+    "CSV files are read as UTF-8, or as UTF-16 when they start with its byte-order mark (as "
+    'Excel saves "Unicode Text")'
+)
+
+
 def test_a_csv_in_another_encoding_gets_a_clear_error_not_mojibake():
     data = tracker_csv(tracker_row()).decode().replace("council", "council\u2019s").encode("cp1252")
     assert problems_of(data) == [
         "The file is not UTF-8 text (line 2 has characters in another encoding): save it as "
-        '"CSV UTF-8" and upload it again'
+        f'"CSV UTF-8" and upload it again. {ENCODINGS}'
+    ]
+
+
+def unicode_text(*rows: dict, encoding: str = "utf-16") -> bytes:
+    """A tracker as Excel saves "Unicode Text": UTF-16 with its byte-order mark, tab-separated."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\r\n")
+    writer.writerow(TRACKER_COLUMNS)
+    for row in rows:
+        writer.writerow([row[column] for column in TRACKER_COLUMNS])
+    text = buffer.getvalue()
+    if encoding == "utf-16":  # Python's own choice of byte order: say which, as Excel does
+        return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"], ids=["little-endian", "big-endian"])
+def test_a_utf16_file_as_excel_saves_unicode_text_imports(importer, encoding):
+    narrative = (
+        "Crews hired \u2014 the council\u2019s \u201cpothole week\u201d, in\ttabs; \U0001f6a7"
+    )
+    data = unicode_text(
+        tracker_row(number="1", update_date="15/01/2025", update_status="On track", update_text=narrative),
+        tracker_row(number="2", recommendation="Map them,\nand \"publish\" the map."),
+        encoding=encoding,
+    )  # fmt: skip
+    plan = import_tracker(data, "tracker.csv", user=importer)
+    assert plan.created_recommendations == 2
+    first, second = Recommendation.objects.order_by("sort_key")
+    assert first.updates.get().narrative == narrative
+    assert second.text == 'Map them,\nand "publish" the map.'
+
+
+def test_a_utf16_file_with_commas_imports(importer):
+    data = codecs.BOM_UTF16_LE + tracker_csv(tracker_row()).decode().encode("utf-16-le")
+    assert import_tracker(data, "tracker.csv", user=importer).created_recommendations == 1
+
+
+def test_a_utf8_file_with_tabs_imports(importer):
+    data = unicode_text(tracker_row()).decode("utf-16").encode()
+    assert import_tracker(data, "tracker.csv", user=importer).created_recommendations == 1
+
+
+def test_utf16_without_its_byte_order_mark_is_refused_saying_what_is_read():
+    data = tracker_csv(tracker_row()).decode().encode("utf-16-le")
+    assert problems_of(data) == [
+        "The file is UTF-16 text without the byte-order mark that says which way round its "
+        f'bytes are: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
+    ]
+
+
+def test_broken_utf16_is_refused_with_its_line():
+    data = unicode_text(tracker_row()) + b"\x00\xd8x"  # half a character
+    assert problems_of(data) == [
+        "The file is not UTF-16 text (line 3 has characters in another encoding): save it as "
+        f'"CSV UTF-8" and upload it again. {ENCODINGS}'
+    ]
+
+
+def test_utf32_is_refused_saying_what_is_read():
+    data = codecs.BOM_UTF32_LE + tracker_csv(tracker_row()).decode().encode("utf-32-le")
+    assert problems_of(data) == [
+        f'The file is UTF-32 text: save it as "CSV UTF-8" and upload it again. {ENCODINGS}'
     ]
 
 
