@@ -245,6 +245,10 @@ class WorkProgrammeItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """Where the item is listed: its meeting's page, or its committee's while unscheduled."""
+        return (self.meeting or self.committee).get_absolute_url()
+
     def clean(self):
         """An item, its meeting and its review belong to one committee (every door: the pages,
         the admin). The admin's meeting inline fills in the committee after validation, so the

@@ -125,11 +125,6 @@ def add_work_programme_item(request, pk):
     )
 
 
-def _item_back_url(item: WorkProgrammeItem) -> str:
-    """Where an item is listed: its meeting's page, or its committee's while unscheduled."""
-    return (item.meeting or item.committee).get_absolute_url()
-
-
 @require_http_methods(["GET", "POST"])
 def edit_work_programme_item(request, pk):
     item = access.get_work_programme_item_for_edit(request, pk)
@@ -143,7 +138,7 @@ def edit_work_programme_item(request, pk):
             "item": item,
             "meeting": item.meeting,
             "committee": item.committee,
-            "back_url": _item_back_url(item),
+            "back_url": item.get_absolute_url(),
         },
         success="Item saved",
     )
@@ -154,7 +149,7 @@ def remove_work_programme_item(request, pk):
     """GET asks to confirm; POST removes the item as it was when the page was opened (the history
     records who removed it and when), or, if it has changed since, shows it again to confirm."""
     item = access.get_work_programme_item_for_edit(request, pk)
-    back_url = _item_back_url(item)
+    back_url = item.get_absolute_url()
     form = RemoveWorkProgrammeItemForm(
         request.POST if request.method == "POST" else None, initial={"version": item.version}
     )
