@@ -146,6 +146,12 @@ def progress_report_title(review: Review) -> str:
     return Truncator(f"Progress report on {review.title}").chars(ITEM_TITLE_MAX)
 
 
+def meeting_label(meeting: Meeting) -> str:
+    """A meeting among its committee's: its date, and its title when it has one."""
+    date = date_format(meeting.date, "j F Y")
+    return f"{date}: {meeting.title}" if meeting.title else date
+
+
 class WorkProgrammeItemForm(VersionedModelForm):
     """An item on a committee's work programme: a progress report on one of its reviews, or any
     other item with a title; on a meeting of the committee, or not yet scheduled."""
@@ -201,6 +207,7 @@ class WorkProgrammeItemForm(VersionedModelForm):
         self.committee = self.instance.committee
         self.fields["review"].queryset = self.committee.reviews.order_by("title")
         self.fields["meeting"].queryset = self.committee.meetings.order_by("-date")
+        self.fields["meeting"].label_from_instance = meeting_label
 
     def clean(self):
         cleaned = super().clean()

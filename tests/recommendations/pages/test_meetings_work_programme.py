@@ -24,7 +24,7 @@ def test_the_clerk_puts_a_progress_report_on_a_meeting_titled_after_its_review(
 ):
     client.force_login(clerk)
     opened = client.get(f"/meetings/{meeting.pk}/work-programme/add/").content.decode()
-    assert f'<option value="{meeting.pk}" selected>' in opened
+    assert f'<option value="{meeting.pk}" selected>20 January 2025</option>' in opened
 
     response = client.post(
         f"/meetings/{meeting.pk}/work-programme/add/",
