@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from reviews.models import Review, User
+from reviews.models import Committee, Meeting, Review, User, WorkProgrammeItem
 
 from .models import Recommendation
 
@@ -120,3 +120,46 @@ def get_review_for_edit(request, pk) -> Review:
     if not may_edit_register(request.user):
         raise PermissionDenied("Only a scrutiny officer can add recommendations.")
     return review
+
+
+# The roles give no delete permission on items: taking one off the work programme is part of
+# editing it, and the history keeps it.
+MEETING_PERMISSIONS = [
+    "reviews.add_meeting",
+    "reviews.change_meeting",
+    "reviews.add_workprogrammeitem",
+    "reviews.change_workprogrammeitem",
+]
+
+
+def may_edit_meetings(user) -> bool:
+    """Add and edit a committee's meetings and their work programme."""
+    return user.has_perms(MEETING_PERMISSIONS)
+
+
+def _require_meeting_editor(user) -> None:
+    if not may_edit_meetings(user):
+        raise PermissionDenied("Only a scrutiny officer can add and edit meetings.")
+
+
+def get_committee_for_new_meeting(request, pk) -> Committee:
+    """The committee to add a meeting to: 404 when there is none, 403 for anyone but a clerk."""
+    committee = get_object_or_404(Committee, pk=pk)
+    _require_meeting_editor(request.user)
+    return committee
+
+
+def get_meeting_for_edit(request, pk) -> Meeting:
+    """The meeting to edit or add items to: 404 when there is none, 403 for anyone but a clerk."""
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    _require_meeting_editor(request.user)
+    return meeting
+
+
+def get_work_programme_item_for_edit(request, pk) -> WorkProgrammeItem:
+    """The item to edit or remove: 404 when there is none, 403 for anyone but a clerk."""
+    item = get_object_or_404(
+        WorkProgrammeItem.objects.select_related("committee", "meeting", "review"), pk=pk
+    )
+    _require_meeting_editor(request.user)
+    return item

@@ -2,7 +2,7 @@ from django.urls import path
 
 from .appendix import views as appendix_views
 from .dashboard import views as dashboard_views
-from .pages import meetings
+from .pages import committees, meetings
 from .pages import progress_updates as progress_update_views
 from .pages import recommendations as recommendation_views
 from .pages import reviews as review_views
@@ -50,7 +50,27 @@ urlpatterns = [
         appendix_views.publish_progress_report,
         name="publish_progress_report",
     ),
+    path("committees/", committees.list_committees, name="list_committees"),
+    path("committees/<int:pk>/", committees.show_committee, name="show_committee"),
+    path("committees/<int:pk>/meetings/add/", committees.add_meeting, name="add_meeting"),
     path("meetings/<int:pk>/", meetings.show_meeting, name="show_meeting"),
+    path("meetings/<int:pk>/edit/", meetings.edit_meeting, name="edit_meeting"),
+    path("meetings/<int:pk>/history/", meetings.show_meeting_history, name="show_meeting_history"),
+    path(
+        "meetings/<int:pk>/work-programme/add/",
+        meetings.add_work_programme_item,
+        name="add_work_programme_item",
+    ),
+    path(
+        "work-programme/<int:pk>/edit/",
+        meetings.edit_work_programme_item,
+        name="edit_work_programme_item",
+    ),
+    path(
+        "work-programme/<int:pk>/remove/",
+        meetings.remove_work_programme_item,
+        name="remove_work_programme_item",
+    ),
     path(
         "published-appendices/<int:pk>/pdf/",
         appendix_views.download_published_appendix,

@@ -46,21 +46,20 @@ class WorkProgrammeItemInline(ChoicesInRange, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ChoicesInRange, DateHierarchyInRange, SimpleHistoryAdmin):
-    list_display = ["date", "committee"]
+class MeetingAdmin(DateHierarchyInRange, VersionedAdmin):
+    list_display = ["date", "committee", "title"]
     list_filter = ["committee"]
     list_select_related = ["committee"]
     search_fields = ["committee__name"]
     date_hierarchy = "date"
     inlines = [WorkProgrammeItemInline]
+    exclude = ["version"]
 
     def save_formset(self, request, form, formset, change):
         # A work programme item added on a meeting belongs to that meeting's committee.
-        for item in formset.save(commit=False):
-            item.committee = form.instance.committee
-            item.save()
-        for item in formset.deleted_objects:
-            item.delete()
+        for inline_form in formset.forms:
+            inline_form.instance.committee = form.instance.committee
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Review)
@@ -80,12 +79,13 @@ class ReviewAdmin(VersionedAdmin):
 
 
 @admin.register(WorkProgrammeItem)
-class WorkProgrammeItemAdmin(ChoicesInRange, SimpleHistoryAdmin):
+class WorkProgrammeItemAdmin(VersionedAdmin):
     list_display = ["title", "kind", "committee", "meeting", "review"]
     list_filter = ["kind", "committee"]
     list_select_related = ["committee", "meeting__committee", "review"]
     search_fields = ["title", "review__title"]
     autocomplete_fields = ["review", "meeting"]
+    exclude = ["version"]
 
 
 # Django's own, with the same refusal of ids out of range in its permissions field.

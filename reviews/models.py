@@ -6,6 +6,7 @@ Nothing here knows about recommendations; the recommendations app builds on thes
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -84,6 +85,9 @@ class Committee(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:show_committee", args=[self.pk])
+
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, today: datetime.date):
@@ -96,6 +100,11 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(validators=[validate_in_range])
+    title = SingleLineField(
+        max_length=200, blank=True, help_text="For example, Special meeting on the budget."
+    )
+    # Incremented on every edit through the application, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -110,6 +119,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} — {date_format(self.date)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:show_meeting", args=[self.pk])
 
 
 def review_response_overdue_condition(today: datetime.date) -> models.Q:
@@ -221,6 +233,8 @@ class WorkProgrammeItem(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS_REPORT)
     title = SingleLineField(max_length=300)
+    # Incremented on every edit through the application, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = WorkProgrammeItemQuerySet.as_manager()
@@ -230,3 +244,25 @@ class WorkProgrammeItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Where the item is listed: its meeting's page, or its committee's while unscheduled."""
+        return (self.meeting or self.committee).get_absolute_url()
+
+    def clean(self):
+        """An item, its meeting and its review belong to one committee (every door: the pages,
+        the admin). The admin's meeting inline fills in the committee after validation, so the
+        meeting's committee stands in for it there."""
+        super().clean()
+        committee_id = self.committee_id
+        if committee_id is None and self.meeting_id is not None:
+            committee_id = self.meeting.committee_id
+        if committee_id is None:
+            return
+        errors = {}
+        if self.meeting_id is not None and self.meeting.committee_id != committee_id:
+            errors["meeting"] = "Choose a meeting of the item's committee"
+        if self.review_id is not None and self.review.committee_id != committee_id:
+            errors["review"] = "Choose a review of the item's committee"
+        if errors:
+            raise ValidationError(errors)

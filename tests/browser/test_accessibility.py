@@ -7,7 +7,7 @@ edit forms after someone else saved first (the conflict page).
 from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
-from reviews.models import Review
+from reviews.models import Meeting, Review
 from tests.browser.conftest import assert_accessible, sign_in
 
 
@@ -105,6 +105,47 @@ def test_the_clerks_forms_are_accessible_empty_with_errors_and_in_conflict(page,
     page.get_by_label("Chaired by").fill("Cllr Me")
     page.get_by_role("button", name="Save review").click()
     expect(page.locator(".app-conflict")).to_contain_text("Cllr Somebody Else")
+    assert_accessible(page)
+
+
+def test_the_committee_and_meeting_pages_are_accessible(page, demo):
+    committee = demo_review().committee
+    meeting = Meeting.objects.filter(committee=committee).order_by("date").first()
+    sign_in(page, "councillor")
+    check(page, "/committees/", "Committees")
+    check(page, f"/committees/{committee.pk}/", committee.name)
+    check(page, f"/meetings/{meeting.pk}/", "Meeting of")
+    check(page, f"/meetings/{meeting.pk}/history/", "History of the meeting")
+
+
+def test_the_meeting_forms_are_accessible_empty_with_errors_and_in_conflict(page, demo):
+    committee = demo_review().committee
+    meeting = Meeting.objects.filter(committee=committee).order_by("date").first()
+    item = meeting.work_programme_items.first()
+    sign_in(page, "clerk")
+
+    check(page, f"/committees/{committee.pk}/meetings/add/", "Add a meeting")
+    submit_with_errors(page, "Add meeting")
+
+    check(page, f"/meetings/{meeting.pk}/work-programme/add/", "Add an item")
+    page.get_by_label("Progress report").check()
+    submit_with_errors(page, "Add item")
+
+    check(page, f"/work-programme/{item.pk}/edit/", "Edit work programme item")
+    check(page, f"/work-programme/{item.pk}/remove/", "Remove this item")
+
+    check(page, f"/meetings/{meeting.pk}/edit/", "Edit meeting")
+    page.get_by_role("group", name="Date").get_by_label("Day").fill("")
+    submit_with_errors(page, "Save meeting")
+
+    check(page, f"/meetings/{meeting.pk}/edit/", "Edit meeting")
+    other = Meeting.objects.get(pk=meeting.pk)
+    other.title = "Their title"
+    other.version += 1
+    other.save()
+    page.get_by_label("Title (optional)").fill("My title")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.locator(".app-conflict")).to_contain_text("Their title")
     assert_accessible(page)
 
 

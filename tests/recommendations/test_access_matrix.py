@@ -8,7 +8,8 @@ import pytest
 
 from recommendations.appendix import publish_appendix
 from recommendations.models import ProgressUpdate, PublishedAppendix, Recommendation
-from reviews.models import Review
+from reviews.models import Meeting, Review, WorkProgrammeItem
+from tests.factories import make_progress_report_item
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,15 @@ PAGES = [
     ("/reviews/{review}/progress-report/", everyone(200), everyone(405)),
     ("/reviews/{review}/progress-report/pdf/", everyone(200), everyone(405)),
     ("/reviews/{review}/progress-report/publish/", everyone(405), only(EDITORS, 400)),
+    ("/committees/", everyone(200), everyone(405)),
+    ("/committees/{committee}/", everyone(200), everyone(405)),
+    ("/committees/{committee}/meetings/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/meetings/{meeting}/", everyone(200), everyone(405)),
+    ("/meetings/{meeting}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/meetings/{meeting}/history/", everyone(200), everyone(405)),
+    ("/meetings/{meeting}/work-programme/add/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/work-programme/{item}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/work-programme/{item}/remove/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/published-appendices/{published}/pdf/", everyone(200), everyone(405)),
     ("/published-appendices/{published}/html/", everyone(200), everyone(405)),
     ("/reviews/{review}/tracker.csv", everyone(200), everyone(405)),
@@ -96,12 +105,21 @@ def fingerprint() -> dict:
         "recommendation history": Recommendation.history.count(),
         "progress updates": ProgressUpdate.objects.count(),
         "published appendices": PublishedAppendix.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "meeting history": Meeting.history.count(),
+        "work programme items": WorkProgrammeItem.objects.count(),
+        "work programme item history": WorkProgrammeItem.history.count(),
     }
 
 
 @pytest.fixture
 def published(review, meeting, clerk):
     return publish_appendix(review, meeting=meeting, as_at=meeting.date, user=clerk)
+
+
+@pytest.fixture
+def item(review, meeting):
+    return make_progress_report_item(review=review, meeting=meeting)
 
 
 @pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
@@ -112,6 +130,8 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         review=review.pk,
         recommendation=recommendation.pk,
         meeting=meeting.pk,
+        committee=review.committee_id,
+        item=request.getfixturevalue("item").pk if "{item}" in path else 0,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
     )
     before = fingerprint()
@@ -133,7 +153,7 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
     assert fingerprint() == before
 
 
-def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendation):
+def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendation, meeting):
     from tests.factories import make_user
 
     client.force_login(make_user("nobody"))
@@ -149,6 +169,12 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
         f"/recommendations/{recommendation.pk}/history/",
         "/recommendations/mine/",
         f"/recommendations/{recommendation.pk}/progress-updates/add/",
+        "/committees/",
+        f"/committees/{review.committee_id}/",
+        f"/committees/{review.committee_id}/meetings/add/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/history/",
+        f"/meetings/{meeting.pk}/edit/",
     ]:
         assert client.get(url).status_code == 403, url
 
@@ -166,6 +192,14 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
         "/recommendations/999999/progress-updates/add/",
         "/recommendations/999999/edit/",
         "/recommendations/999999/close/",
+        "/committees/999999/",
+        "/committees/999999/meetings/add/",
+        "/meetings/999999/",
+        "/meetings/999999/edit/",
+        "/meetings/999999/history/",
+        "/meetings/999999/work-programme/add/",
+        "/work-programme/999999/edit/",
+        "/work-programme/999999/remove/",
     ],
 )
 def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):
