@@ -1,5 +1,6 @@
 """A world with a meeting coming up, and a real SMTP server on 127.0.0.1 for the emails."""
 
+import contextlib
 import datetime
 import email
 import email.policy
@@ -24,9 +25,9 @@ DEFAULT_DEADLINE = datetime.date(2026, 3, 16)
 
 @pytest.fixture
 def clock():
-    """The clock at 10:00 on TODAY, London time; `clock.move_to(...)` moves it."""
-    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=_london()), tick=False):
-        yield time_machine
+    """The clock at 10:00 on TODAY, London time; `clock.move_to(at(day))` moves it."""
+    with time_machine.travel(at(TODAY), tick=False) as traveller:
+        yield traveller
 
 
 def _london():
@@ -108,25 +109,30 @@ def _point_mail_at(settings, port: int) -> None:
     settings.SITE_URL = "https://scrutiny.example.gov.uk"
 
 
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on 127.0.0.1 that accepts everything; `.messages` holds what arrived."""
-    handler = Collect()
+@contextlib.contextmanager
+def mail_server(settings, handler):
+    """A real SMTP server on 127.0.0.1 with `handler`, the settings pointed at it."""
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     _point_mail_at(settings, controller.port)
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 that accepts everything; `.messages` holds what arrived."""
+    with mail_server(settings, Collect()) as handler:
+        yield handler
 
 
 @pytest.fixture
 def refusing_smtp(settings):
     """A real SMTP server that refuses every message (550)."""
-    controller = Controller(Refuse(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    _point_mail_at(settings, controller.port)
-    yield controller
-    controller.stop()
+    with mail_server(settings, Refuse()) as handler:
+        yield handler
 
 
 @pytest.fixture
@@ -135,3 +141,12 @@ def smtp_down(settings):
     port = free_port()
     _point_mail_at(settings, port)
     return port
+
+
+@pytest.fixture
+def sent_request(world, clerk):
+    """The clerk's request for the world's review, made at 10:00 on TODAY (deadline 16 March)."""
+    from recommendations.requests.asking import plan_request, send_request
+
+    plan = plan_request(world["meeting"], [world["review"]], DEFAULT_DEADLINE)
+    return send_request(plan, requested_by=clerk)
