@@ -7,7 +7,14 @@ errors: the fingerprint of the database is the same before and after every reque
 import pytest
 
 from recommendations.appendix import publish_appendix
-from recommendations.models import ProgressUpdate, PublishedAppendix, Recommendation
+from recommendations.models import (
+    Email,
+    ProgressUpdate,
+    PublishedAppendix,
+    Recommendation,
+    UpdateRequest,
+)
+from recommendations.requests.asking import plan_request, send_request
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +85,9 @@ PAGES = [
     ("/reviews/{review}/tracker.xlsx", everyone(200), everyone(405)),
     ("/trackers/import/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/trackers/import/no-such-upload/confirm/", everyone(405), only(EDITORS, ANY_PAGE)),
+    ("/update-requests/ask/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/update-requests/{update_request}/", only(EDITORS, 200), everyone(405)),
+    ("/update-requests/{update_request}/reminders/", everyone(405), only(EDITORS, 302)),
 ]
 
 CASES = [
@@ -96,12 +106,23 @@ def fingerprint() -> dict:
         "recommendation history": Recommendation.history.count(),
         "progress updates": ProgressUpdate.objects.count(),
         "published appendices": PublishedAppendix.objects.count(),
+        "update requests": UpdateRequest.objects.count(),
+        "emails": Email.objects.count(),
+        "emails sent": Email.objects.filter(sent_at__isnull=False).count(),
     }
 
 
 @pytest.fixture
 def published(review, meeting, clerk):
     return publish_appendix(review, meeting=meeting, as_at=meeting.date, user=clerk)
+
+
+@pytest.fixture
+def update_request(review, meeting, recommendation, clerk, officer):
+    """A request to `officer` about `recommendation`, already emailed today."""
+    officer.email = "officer@example.org"
+    officer.save()
+    return send_request(plan_request(meeting, [review], meeting.date), requested_by=clerk)
 
 
 @pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
@@ -113,6 +134,9 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         recommendation=recommendation.pk,
         meeting=meeting.pk,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+        update_request=(
+            request.getfixturevalue("update_request").pk if "{update_request}" in path else 0
+        ),
     )
     before = fingerprint()
 
@@ -166,6 +190,7 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
         "/recommendations/999999/progress-updates/add/",
         "/recommendations/999999/edit/",
         "/recommendations/999999/close/",
+        "/update-requests/999999/",
     ],
 )
 def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):
