@@ -19,20 +19,17 @@ from .progress_update import ProgressUpdate
 from .recommendation import Recommendation
 
 
-def answered_condition(request_created_at=None) -> Q:
+def answered_condition() -> Q:
     """The one rule for "answered": a progress update recorded for the recommendation on or after
-    the request was made. Written against a `RequestedRecommendation` row (the request's time is
-    read from its request unless given). When updates need accepting (a later issue), only
-    accepted ones will count here."""
-    since = (
-        request_created_at if request_created_at is not None else OuterRef("request__created_at")
-    )
-    return Q(
-        Exists(
-            ProgressUpdate.objects.filter(
-                recommendation=OuterRef("recommendation"), recorded_at__gte=since
-            )
-        )
+    the request was made, written against a `RequestedRecommendation` row. When updates need
+    accepting (a later issue), only accepted ones will count here."""
+    return Q(Exists(_answers()))
+
+
+def _answers() -> models.QuerySet:
+    """The updates that answer a `RequestedRecommendation` (an OuterRef)."""
+    return ProgressUpdate.objects.filter(
+        recommendation=OuterRef("recommendation"), recorded_at__gte=OuterRef("request__created_at")
     )
 
 
@@ -76,22 +73,12 @@ class UpdateRequest(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("recommendations:show_update_request", args=[self.pk])
 
-    def is_past_deadline(self, today: datetime.date) -> bool:
-        return today > self.deadline
-
 
 class RequestedRecommendationQuerySet(models.QuerySet):
     def with_answers(self, today: datetime.date):
         """Each row with `is_answered`, `answered_at` (when the first update after the request
         was recorded) and `is_overdue` (unanswered after the deadline), from the one rule above."""
-        first_answer = (
-            ProgressUpdate.objects.filter(
-                recommendation=OuterRef("recommendation"),
-                recorded_at__gte=OuterRef("request__created_at"),
-            )
-            .order_by("recorded_at")
-            .values("recorded_at")[:1]
-        )
+        first_answer = _answers().order_by("recorded_at").values("recorded_at")[:1]
         return self.annotate(
             is_answered=models.ExpressionWrapper(answered_condition(), models.BooleanField()),
             answered_at=models.Subquery(first_answer, output_field=models.DateTimeField()),

@@ -57,10 +57,22 @@ def build_message(email: Email, address: str) -> EmailMultiAlternatives:
     return message
 
 
+def claim(email: Email) -> bool:
+    """Take the email for this attempt, so that two workers never send it twice: a conditional
+    UPDATE (no lock held while the mail server answers). Clearing the error shows it queued
+    again, so the retries of send_reminders leave it alone meanwhile."""
+    claimed = Email.objects.filter(
+        pk=email.pk, sent_at__isnull=True, attempts=email.attempts
+    ).update(attempts=email.attempts + 1, error="")
+    email.attempts += 1
+    return bool(claimed)
+
+
 def deliver(email: Email) -> bool:
     """Send one email to its recipient's address now, recording when it went or why it did not.
     Never raises for a mail server's refusal: the failure is kept, and retried later."""
-    email.attempts += 1
+    if not claim(email):
+        return False
     address = email.recipient.email
     email.address = address
     if not address:
@@ -74,5 +86,5 @@ def deliver(email: Email) -> bool:
         else:
             email.sent_at = timezone.now()
             email.error = ""
-    email.save(update_fields=["attempts", "address", "error", "sent_at"])
+    email.save(update_fields=["address", "error", "sent_at"])
     return email.sent_at is not None

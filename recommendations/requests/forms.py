@@ -1,5 +1,6 @@
 """The "Ask for updates" form: a meeting, its reviews and a deadline."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -87,3 +88,13 @@ def initial_from_query(query, today) -> dict:
     if review and review not in initial.get("reviews", []):
         initial["reviews"] = [*initial.get("reviews", []), review]
     return initial
+
+
+def back_url(query) -> str:
+    """Where "Back" and "Cancel" go: the meeting or review the form was reached from, else the
+    dashboard."""
+    if meeting := _id(query.get("meeting")):
+        return reverse("recommendations:show_meeting", args=[meeting])
+    if review := _id(query.get("review")):
+        return reverse("recommendations:show_review", args=[review])
+    return reverse("recommendations:show_dashboard")

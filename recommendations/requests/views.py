@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .. import access
 from .asking import plan_request, send_request
-from .forms import AskForUpdatesForm, initial_from_query
+from .forms import AskForUpdatesForm, back_url, initial_from_query
 from .reminders import send_reminders_now
 from .status import request_page_context
 
@@ -44,7 +44,11 @@ def ask_for_updates(request):
             )
     else:
         form = AskForUpdatesForm(initial=initial_from_query(request.GET, timezone.localdate()))
-    return render(request, "requests/ask_for_updates.html", {"form": form, "back_url": "/"})
+    return render(
+        request,
+        "requests/ask_for_updates.html",
+        {"form": form, "back_url": back_url(request.GET)},
+    )
 
 
 @require_safe

@@ -72,3 +72,15 @@ def test_an_email_tried_too_often_is_left_alone(clerk, world, smtp_down, setting
     call_command("send_reminders", stdout=None)
     call_command("send_reminders", stdout=None)
     assert {email.attempts for email in Email.objects.all()} == {2}
+
+
+def test_two_workers_never_send_the_same_email_twice(world, smtp_down, settings, sent_request):
+    from recommendations.requests.emails import deliver
+
+    first = Email.objects.get(recipient__username="officer")
+    second = Email.objects.get(pk=first.pk)
+    with mail_server(settings, Collect()) as server:
+        assert deliver(first) is True
+        assert deliver(second) is False
+    assert len(server.messages) == 1
+    assert Email.objects.get(pk=first.pk).attempts == 2
