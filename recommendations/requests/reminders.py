@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Email, UpdateRequest
@@ -26,7 +25,7 @@ def reminder_stage(update_request: UpdateRequest, today: datetime.date) -> datet
     if before <= today <= update_request.deadline:
         return before
     after = update_request.deadline + datetime.timedelta(days=1)
-    if after <= today <= max(after, update_request.meeting.date):
+    if after <= today <= update_request.meeting.date:
         return after
     return None
 
@@ -93,9 +92,8 @@ def send_due_reminders(now: datetime.datetime | None = None) -> RemindersSent:
     """Queue the reminders due at `now` for every request, and retry failed emails."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    current = UpdateRequest.objects.filter(
-        Q(deadline__gte=today - datetime.timedelta(days=1)) | Q(meeting__date__gte=today)
-    ).select_related("meeting")
+    # Nobody is chased once the meeting has been held.
+    current = UpdateRequest.objects.filter(meeting__date__gte=today).select_related("meeting")
     retried = retry_failed()
     reminders = 0
     for update_request in current:

@@ -181,3 +181,13 @@ def test_a_closed_recommendation_is_never_chased(clock, sent_request, smtp, worl
     world["recommendations"]["3"].close(meeting=past, how="implemented", user=clerk)
     run_on(clock, REMINDER_DAY)
     assert reminders() == [("officer", ["1", "2"], REMINDER_DAY)]
+
+
+def test_a_deadline_on_the_day_of_the_meeting_has_no_reminder_after_it(clock, world, clerk, smtp):
+    from recommendations.requests.asking import plan_request, send_request
+
+    meeting_day = world["meeting"].date
+    send_request(plan_request(world["meeting"], [world["review"]], meeting_day), requested_by=clerk)
+    run_on(clock, meeting_day - 5 * DAY)
+    run_on(clock, meeting_day + DAY)
+    assert [day for _, _, day in reminders()] == [meeting_day - 5 * DAY] * 2
