@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -29,7 +28,10 @@ def ask_for_updates(request):
             count = update_request.emails.count()
             messages.success(
                 request,
-                ngettext("%(n)d request queued", "%(n)d requests queued", count) % {"n": count},
+                ngettext(
+                    "Requests sent: %(n)d email queued", "Requests sent: %(n)d emails queued", count
+                )
+                % {"n": count},
             )
             return redirect(update_request)
     elif "preview" in request.GET:
@@ -65,13 +67,10 @@ def show_update_request(request, pk):
 def remind_now(request, pk):
     update_request = access.get_update_request(request, pk)
     sent = send_reminders_now(update_request)
+    reminders = ngettext("%(n)d reminder", "%(n)d reminders", sent.reminders)
+    retried = ngettext("%(n)d failed email", "%(n)d failed emails", sent.retried)
     messages.success(
         request,
-        format_lazy(
-            "{} queued; {} tried again",
-            ngettext("%(n)d reminder", "%(n)d reminders", sent.reminders) % {"n": sent.reminders},
-            ngettext("%(n)d failed email", "%(n)d failed emails", sent.retried)
-            % {"n": sent.retried},
-        ),
+        f"{reminders % {'n': sent.reminders}} queued; {retried % {'n': sent.retried}} tried again",
     )
     return redirect(update_request)
