@@ -4,6 +4,7 @@ email sent for it (see docs/domain.md, "The update cycle")."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -72,6 +73,15 @@ class UpdateRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:show_update_request", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id and self.deadline and self.deadline > self.meeting.date:
+            raise ValidationError(
+                {
+                    "deadline": f"Deadline must be on or before the meeting on {date_format(self.meeting.date)}"
+                }
+            )
 
 
 class RequestedRecommendationQuerySet(models.QuerySet):

@@ -111,6 +111,7 @@ def send_request(plan: Plan, *, requested_by, now: datetime.datetime | None = No
         update_request = UpdateRequest(
             meeting=plan.meeting, deadline=plan.deadline, requested_by=requested_by, created_at=now
         )
+        update_request.full_clean()
         update_request._history_user = requested_by
         update_request.save()
         for recommendation in plan.recommendations:

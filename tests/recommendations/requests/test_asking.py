@@ -1,5 +1,7 @@
 """Ask for updates: the form, the preview, and the emails a real mail server receives."""
 
+import datetime
+
 import pytest
 
 from recommendations.models import Email, RequestedRecommendation, UpdateRequest
@@ -199,3 +201,15 @@ def test_reviews_with_no_open_recommendations_are_refused(client, clerk, world):
     response = client.post(ASK, form_data(world, reviews=[empty.pk]))
     assert "The reviews you chose have no open recommendations" in response.content.decode()
     assert UpdateRequest.objects.count() == 0
+
+
+def test_a_request_with_a_deadline_after_its_meeting_is_refused_by_the_model_too(world, clerk):
+    from django.core.exceptions import ValidationError
+
+    from recommendations.requests.asking import plan_request, send_request
+
+    plan = plan_request(world["meeting"], [world["review"]], datetime.date(2026, 3, 31))
+    with pytest.raises(ValidationError, match="on or before the meeting"):
+        send_request(plan, requested_by=clerk)
+    assert UpdateRequest.objects.count() == 0
+    assert Email.objects.count() == 0
