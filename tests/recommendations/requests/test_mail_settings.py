@@ -58,3 +58,13 @@ def test_a_mistyped_tls_flag_stops_the_start():
     result = run_manage("check", EMAIL_HOST="smtp.example.gov.uk", EMAIL_USE_TLS="maybe")
     assert result.returncode != 0
     assert "EMAIL_USE_TLS must be one of" in result.stderr
+
+
+def test_check_deploy_asks_for_a_mail_server_when_none_is_set():
+    from tests.test_settings import PRODUCTION
+
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "EMAIL_HOST": None}
+    )
+    assert result.returncode != 0
+    assert "development-only email backend" in result.stderr
