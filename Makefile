@@ -20,8 +20,12 @@ endef
 
 .PHONY: run test setup install css migrate lint clean
 
+# A task worker runs beside the development server (it sends the emails, which the console
+# backend prints here) and stops with it.
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

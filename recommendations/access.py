@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from reviews.models import Committee, Meeting, Review, User, WorkProgrammeItem
 
-from .models import Recommendation
+from .models import Recommendation, UpdateRequest
 
 # The roles (groups, see the roles migration) whose members may lead a recommendation.
 LEAD_OFFICER_ROLES = ["Officer", "Scrutiny officer"]
@@ -57,6 +57,26 @@ def may_import(user) -> bool:
 
 def may_publish(user) -> bool:
     return user.has_perm("recommendations.publish_appendix")
+
+
+def may_ask_for_updates(user) -> bool:
+    """Ask officers for progress updates before a meeting, and remind them: the scrutiny officer
+    and the administrator (who edit the register)."""
+    return may_edit_register(user)
+
+
+def require_asker(user) -> None:
+    if not may_ask_for_updates(user):
+        raise PermissionDenied("Only a scrutiny officer can ask for updates.")
+
+
+def get_update_request(request, pk) -> UpdateRequest:
+    """A request for updates: 404 when there is none, 403 for anyone but a clerk."""
+    update_request = get_object_or_404(
+        UpdateRequest.objects.select_related("meeting__committee", "requested_by"), pk=pk
+    )
+    require_asker(request.user)
+    return update_request
 
 
 def updatable_by(user, queryset=None):

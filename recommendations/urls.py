@@ -7,6 +7,7 @@ from .pages import progress_updates as progress_update_views
 from .pages import recommendations as recommendation_views
 from .pages import reviews as review_views
 from .register import views as register_views
+from .requests import views as request_views
 from .trackers import views as tracker_views
 
 app_name = "recommendations"
@@ -120,6 +121,17 @@ urlpatterns = [
         "recommendations/<int:pk>/progress-updates/add/",
         progress_update_views.add_progress_update,
         name="add_progress_update",
+    ),
+    path("update-requests/ask/", request_views.ask_for_updates, name="ask_for_updates"),
+    path(
+        "update-requests/<int:pk>/",
+        request_views.show_update_request,
+        name="show_update_request",
+    ),
+    path(
+        "update-requests/<int:pk>/reminders/",
+        request_views.remind_now,
+        name="send_update_request_reminders",
     ),
     path("register/", register_views.show_register, name="show_register"),
     path(

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # text search fields and lookups; inert on SQLite
     "simple_history",
     "axes",
+    "django_tasks_db",
     "reviews",
     "recommendations",
 ]
@@ -239,6 +240,42 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Slow work (sending email now, PDFs later) runs in workers, never in a page: `manage.py db_worker`
+# takes tasks from a queue kept in the database, so several workers on several machines can share
+# it. The tests run each task at once (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail: configured from the environment under Django's classic names (EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS), given to Django 6.1's MAILERS. With no
+# EMAIL_HOST (development) emails are printed to the console of the process that sends them (the
+# worker). A slow mail server holds up one worker for at most EMAIL_TIMEOUT seconds, never a page.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scrutiny@localhost")
+# Links in emails are absolute, built from this address of the site.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Asking for updates: the deadline's default distance before the meeting, and when reminders go
+# (this many days before the deadline, and the day after it).
+UPDATE_REQUEST_DAYS_BEFORE_MEETING = int(os.environ.get("UPDATE_REQUEST_DAYS_BEFORE_MEETING", "14"))
+REMINDER_DAYS_BEFORE_DEADLINE = int(os.environ.get("REMINDER_DAYS_BEFORE_DEADLINE", "5"))
+# A failed email is tried again by send_reminders until it has been tried this many times.
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
 
 LOGGING = {
     "version": 1,

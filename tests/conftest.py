@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
 
 from tests.factories import make_organisation, make_user
 
@@ -18,6 +19,9 @@ def _test_settings():
     settings.SECURE_HSTS_SECONDS = 0
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Tasks run at once, in the test's own transaction, instead of waiting for a worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture

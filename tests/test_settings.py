@@ -11,6 +11,8 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3y-" + "a9Zq7Lm2Xw8Rt5Yp1Nb4Vc6Hj0Gf3Ds2Ke7Wu9Io5Pl8Mn1Bv4Cx6Za",
     "DJANGO_ALLOWED_HOSTS": "scrutiny.example.gov.uk",
+    # Requests for updates are emailed: a deployment names its mail server.
+    "EMAIL_HOST": "smtp.example.gov.uk",
 }
 
 

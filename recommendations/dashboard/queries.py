@@ -27,7 +27,12 @@ from django.utils.translation import ngettext
 from reviews.models import Meeting, Review, WorkProgrammeItem
 
 from ..choices import Status
-from ..models import Recommendation, needs_update_condition
+from ..models import (
+    Recommendation,
+    RequestedRecommendation,
+    UpdateRequest,
+    needs_update_condition,
+)
 from ..register.filters import Flag, recently_updated
 
 RECENT_DAYS = 30
@@ -176,7 +181,9 @@ def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
 
 
 def coming_up(today: datetime.date) -> list[Meeting]:
-    """Each committee's next meeting with its work programme items: two queries.
+    """Each committee's next meeting with its work programme items: two queries. A meeting with a
+    request for updates carries its latest: `request_id`, `request_deadline`, `requested_count`
+    and `answered_count`.
 
     A progress report item on a review carries `open_count` and `not_updated`: how many of the
     review's open recommendations have had no update since the last progress report on it (before
@@ -210,18 +217,52 @@ def coming_up(today: datetime.date) -> list[Meeting]:
         Meeting.objects.filter(date__gte=today)
         .exclude(Exists(earlier))
         .select_related("committee")
+        .annotate(**_latest_request_terms())
         .prefetch_related(Prefetch("work_programme_items", queryset=items))
         .order_by("date", "committee__name")
     )
 
 
+def pending_request_deadline(today: datetime.date) -> Subquery:
+    """The earliest deadline of the requests for updates, for meetings still to come, that have
+    asked about a recommendation (an OuterRef) and not been answered; None when there is none."""
+    pending = (
+        RequestedRecommendation.objects.filter(
+            recommendation=OuterRef("pk"), request__meeting__date__gte=today
+        )
+        .unanswered()
+        .order_by("request__deadline")
+        .values("request__deadline")[:1]
+    )
+    return Subquery(pending, output_field=models.DateField())
+
+
+def _latest_request_terms() -> dict:
+    latest = (
+        UpdateRequest.objects.filter(meeting=OuterRef("pk"))
+        .with_answer_counts()
+        .order_by("-created_at", "-pk")
+    )
+    return {
+        "request_id": Subquery(latest.values("pk")[:1]),
+        "request_deadline": Subquery(latest.values("deadline")[:1]),
+        "requested_count": Subquery(latest.values("requested_count")[:1]),
+        "answered_count": Subquery(latest.values("answered_count")[:1]),
+    }
+
+
 def yours_list(mine, today: datetime.date) -> list[Recommendation]:
-    """Those of `mine` (the recommendations a user may update) that are overdue or stale, the
-    earliest target dates first."""
+    """Those of `mine` (the recommendations a user may update) that a request for updates is
+    waiting on (with `request_deadline`), the earliest deadline first, then those overdue or
+    stale, the earliest target dates first."""
     return list(
         mine.with_flags(today)
-        .filter(needs_update_condition(today))
-        .order_by(F("effective_target").asc(nulls_last=True), "review__title", "sort_key")[
-            :YOURS_LIMIT
-        ]
+        .annotate(request_deadline=pending_request_deadline(today))
+        .filter(Q(request_deadline__isnull=False) | needs_update_condition(today))
+        .order_by(
+            F("request_deadline").asc(nulls_last=True),
+            F("effective_target").asc(nulls_last=True),
+            "review__title",
+            "sort_key",
+        )[:YOURS_LIMIT]
     )

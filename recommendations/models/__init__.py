@@ -16,6 +16,7 @@ from .rules import (
     response_overdue_condition,
 )
 from .search import SEARCH_CONFIG, search_document_expression
+from .update_request import Email, RequestedRecommendation, UpdateRequest, answered_condition
 
 __all__ = [
     "DERIVED_FIELDS",
@@ -26,9 +27,13 @@ __all__ = [
     "STALE_AFTER_DAYS",
     "UNFINISHED",
     "AppendOnlyError",
+    "Email",
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",
+    "RequestedRecommendation",
+    "UpdateRequest",
+    "answered_condition",
     "flag",
     "natural_sort_key",
     "needs_update_condition",

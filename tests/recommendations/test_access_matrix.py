@@ -7,7 +7,14 @@ errors: the fingerprint of the database is the same before and after every reque
 import pytest
 
 from recommendations.appendix import publish_appendix
-from recommendations.models import ProgressUpdate, PublishedAppendix, Recommendation
+from recommendations.models import (
+    Email,
+    ProgressUpdate,
+    PublishedAppendix,
+    Recommendation,
+    UpdateRequest,
+)
+from recommendations.requests.asking import plan_request, send_request
 from reviews.models import Meeting, Review, WorkProgrammeItem
 from tests.factories import make_progress_report_item
 
@@ -87,6 +94,9 @@ PAGES = [
     ("/reviews/{review}/tracker.xlsx", everyone(200), everyone(405)),
     ("/trackers/import/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/trackers/import/no-such-upload/confirm/", everyone(405), only(EDITORS, ANY_PAGE)),
+    ("/update-requests/ask/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/update-requests/{update_request}/", only(EDITORS, 200), everyone(405)),
+    ("/update-requests/{update_request}/reminders/", everyone(405), only(EDITORS, 302)),
 ]
 
 CASES = [
@@ -109,6 +119,9 @@ def fingerprint() -> dict:
         "meeting history": Meeting.history.count(),
         "work programme items": WorkProgrammeItem.objects.count(),
         "work programme item history": WorkProgrammeItem.history.count(),
+        "update requests": UpdateRequest.objects.count(),
+        "emails": Email.objects.count(),
+        "emails sent": Email.objects.filter(sent_at__isnull=False).count(),
     }
 
 
@@ -122,6 +135,14 @@ def item(review, meeting):
     return make_progress_report_item(review=review, meeting=meeting)
 
 
+@pytest.fixture
+def update_request(review, meeting, recommendation, clerk, officer):
+    """A request to `officer` about `recommendation`, already emailed today."""
+    officer.email = "officer@example.org"
+    officer.save()
+    return send_request(plan_request(meeting, [review], meeting.date), requested_by=clerk)
+
+
 @pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
 def test_access(request, client, review, recommendation, meeting, path, method, role, expected):
     if role != SIGNED_OUT:
@@ -133,6 +154,9 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         committee=review.committee_id,
         item=request.getfixturevalue("item").pk if "{item}" in path else 0,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+        update_request=(
+            request.getfixturevalue("update_request").pk if "{update_request}" in path else 0
+        ),
     )
     before = fingerprint()
 
@@ -200,6 +224,7 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
         "/meetings/999999/work-programme/add/",
         "/work-programme/999999/edit/",
         "/work-programme/999999/remove/",
+        "/update-requests/999999/",
     ],
 )
 def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):

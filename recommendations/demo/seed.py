@@ -9,16 +9,13 @@ appendix "as at" the meeting shows what the committee read then. Loading twice c
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
-from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
+from reviews.models import Committee, Meeting, Organisation, Review, WorkProgrammeItem
 
-from .choices import Response, Status
-from .models import ProgressUpdate, Recommendation
-
-DEMO_PASSWORD = "scrutiny-demo"
+from ..choices import Response, Status
+from ..models import ProgressUpdate, Recommendation
+from .loader import DemoLoader, at
 
 COMMITTEE = "Safer and Stronger Communities Overview and Scrutiny Committee"
 REVIEW = "Scrutiny Review of Cybercrime"
@@ -224,65 +221,9 @@ USERS = [
 ]
 
 
-def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-class DemoLoader:
-    """Creates or tops up the demo records, saving only what differs (so history stays quiet)."""
-
-    def __init__(self):
-        self.created = 0
-        self.changed = 0
-
-    def ensure(self, model, lookup: dict, values: dict, *, user, when: datetime.datetime):
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-        else:
-            differing = {
-                name: value for name, value in values.items() if getattr(obj, name) != value
-            }
-            if not differing:
-                return obj
-            for name, value in differing.items():
-                setattr(obj, name, value)
-            # A change belongs at its place in the story unless history has already moved past it.
-            latest = obj.history.values_list("history_date", flat=True).first()
-            if latest and latest >= when:
-                when = timezone.now()
-        self.created += obj._state.adding
-        self.changed += not obj._state.adding
-        obj._history_user = user
-        obj._history_date = when
-        obj.save()
-        return obj
-
-    def ensure_user(self, username, first, last, group, organisation, superuser):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username,
-                first_name=first,
-                last_name=last,
-                email=f"{username}@example.org",
-                organisation=organisation,
-                is_staff=superuser,
-                is_superuser=superuser,
-            )
-            user.set_password(DEMO_PASSWORD)
-            user._history_date = at(REPORTED_TO_CABINET, 9)
-            user.save()
-            self.created += 1
-        if group and not user.groups.filter(name=group).exists():
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-
-@transaction.atomic
-def load_demo() -> DemoLoader:
-    """Build (or bring up to date) the world of the seed minute; safe to run again."""
-    loader = DemoLoader()
+def load_seed(loader: DemoLoader) -> dict:
+    """Build (or bring up to date) the world of the seed minute; returns the demo users by
+    username."""
     start = at(REPORTED_TO_CABINET, 9)
     organisations = {
         name: loader.ensure(Organisation, {"name": name}, {"kind": kind}, user=None, when=start)
@@ -299,7 +240,7 @@ def load_demo() -> DemoLoader:
         _ensure_recommendation(
             loader, item, review, organisations, clerk=users["clerk"], officer=users["officer"]
         )
-    return loader
+    return users
 
 
 def _ensure_committee_world(loader: DemoLoader, *, clerk, start) -> Review:
