@@ -9,6 +9,7 @@ import datetime
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -126,6 +127,7 @@ class RegisterFilterForm(Form):
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     ranked = False  # whether filter() ordered by search relevance
+    rank = None  # and if so, the relevance (the `search_rank` of each row)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -176,10 +178,30 @@ class RegisterFilterForm(Form):
             )
         if data.get("updated_within"):
             queryset = updated_recently(queryset, today, int(data["updated_within"]))
-        self.ranked = False
+        self.ranked, self.rank = False, None
         if data.get("q"):
-            queryset, self.ranked = search(queryset, data["q"])
+            queryset, self.rank = search(queryset, data["q"])
+            self.ranked = self.rank is not None
         return queryset.order_by(*self.ordering(self.ranked))
+
+    def page(self, number, today: datetime.date) -> Page:
+        """Page `number` of the register as filtered, its rows with the flags of
+        `with_flags(today)` and their review and lead organisation.
+
+        The database counts and orders the matching ids alone, and computes the flags only for
+        the page's rows, found by those ids (a subquery): two queries whatever the size.
+        """
+        ids = self.filter(Recommendation.objects.all(), today).values("pk")
+        page = Paginator(ids, PAGE_SIZE).get_page(number)
+        rows = (
+            Recommendation.objects.with_flags(today)
+            .select_related("lead_organisation")
+            .filter(pk__in=page.object_list)
+        )
+        if self.ranked:
+            rows = rows.annotate(search_rank=self.rank)
+        page.object_list = list(rows.order_by(*self.ordering(self.ranked)))
+        return page
 
     def ordering(self, ranked: bool) -> list:
         sort = self.cleaned_data.get("sort") or ("relevance" if ranked else Sort.REVIEW)
@@ -212,20 +234,19 @@ class RegisterFilterForm(Form):
 
 
 def search(queryset, terms: str):
-    """Match the recommendation's text or any of its update narratives; (queryset, ranked).
+    """Match the recommendation's text or any of its update narratives: (the queryset, the
+    relevance it is annotated with as `search_rank`, or None where there is none).
 
     On PostgreSQL, against the stored `search_document` (the text and every narrative, kept up
     to date by the model and indexed), so no row's document is built at request time.
     """
     if connection.vendor == "postgresql":
         query = SearchQuery(terms, search_type="websearch", config=SEARCH_CONFIG)
-        queryset = queryset.filter(search_document=query).annotate(
-            search_rank=SearchRank(F("search_document"), query)
-        )
-        return queryset, True
+        rank = SearchRank(F("search_document"), query)
+        return queryset.filter(search_document=query).annotate(search_rank=rank), rank
     for word in terms.split():
         in_updates = ProgressUpdate.objects.filter(
             recommendation=OuterRef("pk"), narrative__icontains=word
         )
         queryset = queryset.filter(Q(text__icontains=word) | Exists(in_updates))
-    return queryset, False
+    return queryset, None
