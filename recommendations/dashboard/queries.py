@@ -92,7 +92,11 @@ class CommitteeSummary:
 
 def _count_of(queryset) -> Subquery:
     """A correlated COUNT(*) of `queryset` as an expression, 0 when nothing matches."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(function="COUNT", template="COUNT(*)", output_field=models.IntegerField()))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
@@ -167,13 +171,14 @@ def ranked_reviews(today: datetime.date, per_committee: int):
     open reviews with the most first, then the latest report, then by title; closed reviews
     come last, so one appears only when its committee has fewer open ones. Each row carries its
     committee's `review_count` and `recommendation_count` (all its reviews, closed included)."""
-    recommendations = Recommendation.objects.filter(review=OuterRef("pk"))
+    recommendations = Recommendation.objects.of_outer_review(today)
     committee = {"partition_by": F("committee")}
     return (
         Review.objects.with_flags(today)
         .select_related("committee")
         .annotate(
-            attention=_count_of(recommendations.needing_update(today)),
+            stale_reference=Recommendation.objects.stale_reference(today, OuterRef("pk")),
+            attention=_count_of(recommendations.filter(needs_update_condition(today))),
             recommendation_total=_count_of(recommendations),
             review_count=Window(Count("pk"), **committee),
             recommendation_count=Window(Sum("recommendation_total"), **committee),
