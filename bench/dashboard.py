@@ -48,6 +48,7 @@ from django.utils import timezone  # noqa: E402
 
 RECOMMENDATIONS = 5_000
 UPDATES_PER_RECOMMENDATION = 3
+AGENDA_ITEMS = 8  # progress reports on each committee's next meeting, at most
 WARM_UP = 3
 RUNS = 30
 
@@ -225,6 +226,8 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
         batch_size=1000,
     )
     items = []
+    # A meeting's agenda has a handful of items, however many reviews there are.
+    coming_reports = dict.fromkeys(meetings, 0)
     for review in reviews:
         past = rng.choice(meetings[review.committee_id][:5])
         coming = meetings[review.committee_id][5]
@@ -236,7 +239,8 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
                 title=f"Progress report on {review.title}",
             )
         )
-        if rng.random() < 0.3:
+        if rng.random() < 0.3 and coming_reports[review.committee_id] < AGENDA_ITEMS:
+            coming_reports[review.committee_id] += 1
             items.append(
                 WorkProgrammeItem(
                     committee_id=review.committee_id,
@@ -324,7 +328,11 @@ def main() -> None:
         "--reuse", action="store_true", help="time a database kept by --keep without filling it"
     )
     args = parser.parse_args()
-    updates = args.updates if args.updates is not None else args.recommendations * 3
+    updates = (
+        args.updates
+        if args.updates is not None
+        else args.recommendations * UPDATES_PER_RECOMMENDATION
+    )
 
     # As the tests do: plain static files, a fast hasher, the test client's host allowed.
     settings.STORAGES = {
