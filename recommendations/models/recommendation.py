@@ -387,9 +387,11 @@ class Recommendation(models.Model):
             ),
             # Unfinished, by effective target date: the overdue count.
             models.Index(EFFECTIVE_TARGET, condition=UNFINISHED, name="recommendation_overdue"),
-            # The register's default order within a review, and its target date order.
+            # The register's default order within a review, and its target date and last
+            # update orders (descending, with no date last, on PostgreSQL: migration 0011).
             models.Index(fields=["review", "sort_key", "id"], name="recommendation_review_order"),
             models.Index(EFFECTIVE_TARGET, "id", name="recommendation_target_order"),
+            models.Index(fields=["last_update_date"], name="recommendation_updated_order"),
         ]
         constraints = [
             models.UniqueConstraint(
