@@ -173,20 +173,28 @@ def ranked_reviews(today: datetime.date, per_committee: int):
     committee's `review_count` and `recommendation_count` (all its reviews, closed included)."""
     recommendations = Recommendation.objects.of_outer_review(today)
     committee = {"partition_by": F("committee")}
+    closed = Q(status=Review.Status.CLOSED)
     return (
         Review.objects.with_flags(today)
         .select_related("committee")
-        .annotate(
+        # Aliases, so that each subquery runs once per review (a closed review's attention,
+        # which is never shown, not at all).
+        .alias(
             stale_reference=Recommendation.objects.stale_reference(today, OuterRef("pk")),
-            attention=_count_of(recommendations.filter(needs_update_condition(today))),
-            recommendation_total=_count_of(recommendations),
+            attention=Case(
+                When(closed, then=Value(0)),
+                default=_count_of(recommendations.filter(needs_update_condition(today))),
+            ),
+            recommendation_total=_count_of(Recommendation.objects.filter(review=OuterRef("pk"))),
+        )
+        .annotate(
             review_count=Window(Count("pk"), **committee),
             recommendation_count=Window(Sum("recommendation_total"), **committee),
             rank=Window(
                 RowNumber(),
                 **committee,
                 order_by=[
-                    Case(When(status=Review.Status.CLOSED, then=1), default=0).asc(),
+                    Case(When(closed, then=1), default=0).asc(),
                     F("attention").desc(),
                     F("report_to_executive_date").desc(nulls_last=True),
                     "title",
