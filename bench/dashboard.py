@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 
 RECOMMENDATIONS = 5_000
 UPDATES_PER_RECOMMENDATION = 3
-AGENDA_ITEMS = 8  # progress reports on each committee's next meeting, at most
+AGENDA_ITEMS = 6  # progress reports on each committee's next meeting, at most
 WARM_UP = 3
 RUNS = 30
 

@@ -38,7 +38,7 @@ from ..register.filters import Flag, recently_updated
 RECENT_DAYS = 30
 # The reviews shown for each committee, those with the most overdue and stale recommendations
 # first; a link leads to all of the committee's recommendations in the register.
-REVIEWS_PER_COMMITTEE = 5
+REVIEWS_PER_COMMITTEE = 4
 # The statuses in order, listed once: iterating an enum is slow enough to show on this page.
 STATUSES = tuple(Status)
 YOURS_LIMIT = 20

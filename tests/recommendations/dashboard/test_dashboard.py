@@ -340,10 +340,10 @@ def test_a_committee_shows_its_open_reviews_with_the_most_overdue_and_stale_firs
     content = client.get("/").content.decode()
     section = committee_section(content, "Crowded")
     shown = re.findall(r'govuk-!-font-weight-bold" href="[^"]+">([^<]+)</a>', section)
-    assert shown == ["Open 7", "Open 6", "Open 5", "Open 4", "Open 3"]
+    assert shown == ["Open 7", "Open 6", "Open 5", "Open 4"]
     text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert (
-        "Showing 5 of its 8 reviews: open reviews, those with the most overdue and stale "
+        "Showing 4 of its 8 reviews: open reviews, those with the most overdue and stale "
         "recommendations first." in text
     )
     # The screen-reader table has a row for each review shown, and only those.
@@ -391,6 +391,6 @@ def test_the_dashboard_draws_a_bounded_number_of_reviews_whatever_their_number(
     client.force_login(councillor)
     bulk_recommendations(2000, reviews=60, today=TODAY, author=clerk)
     content = client.get("/").content.decode()
-    assert content.count('class="app-review-list__item"') == 5
-    assert "Showing 5 of its 60 reviews" in content
+    assert content.count('class="app-review-list__item"') == 4
+    assert "Showing 4 of its 60 reviews" in content
     assert "See all 2000 recommendations of this committee in the register" in content
