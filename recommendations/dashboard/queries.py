@@ -103,12 +103,9 @@ def _count_of(queryset) -> Subquery:
 def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
     """The headline counts in one query; `mine` (the recommendations a user may update) adds
     `yours`, the number of those that are overdue or stale."""
-    recommendations = Recommendation.objects.all()
-    extra = {"updated": recently_updated(today, RECENT_DAYS)}
-    if mine is not None:
-        recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
-        extra["yours"] = Q(is_mine=True) & needs_update_condition(today)
-    counts = recommendations.flag_counts(today, **extra)
+    counts = Recommendation.objects.flag_counts(
+        today, mine=mine, updated=recently_updated(today, RECENT_DAYS)
+    )
 
     headlines = {
         "open": Headline(

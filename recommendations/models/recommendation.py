@@ -216,14 +216,16 @@ class RecommendationQuerySet(models.QuerySet):
             .with_effective_target()
         )
 
-    def flag_counts(self, today: datetime.date, **extra: Q) -> dict[str, int]:
+    def flag_counts(self, today: datetime.date, mine=None, **extra: Q) -> dict[str, int]:
         """How many are open, overdue, stale and response overdue, in one query.
 
         Each count uses the same condition as its named queryset; `extra` adds counts of other
-        conditions (which may use the annotations those conditions use). Each count is its own
-        subquery, so that the database answers it from the index that suits it (see migration
-        0011) rather than reading every row; stale is counted review by review, so that each
-        review's stale reference is computed once.
+        conditions (which may use the annotations those conditions use), and `mine` (another
+        Recommendation queryset) adds `yours`: how many of those are overdue or stale. Each count
+        is its own subquery, so that the database answers it from the index that suits it (see
+        migration 0011) rather than reading every row; the ones that depend on a review's last
+        progress report are counted review by review, so that its reference date is computed
+        once per review rather than once per recommendation.
         """
         rows = self.with_effective_target()
         conditions = {
@@ -244,20 +246,29 @@ class RecommendationQuerySet(models.QuerySet):
             )
             for name, q in extra.items()
         }
-        per_review = _count_of(self.of_outer_review(today).filter(STALE))
-        stale = (
+        counts["stale"] = self._sum_by_review(today, self.of_outer_review(today).filter(STALE))
+        if mine is not None:
+            counts["yours"] = self._sum_by_review(
+                today, mine.of_outer_review(today).filter(needs_update_condition(today))
+            )
+        # One row of subqueries, each evaluated once; the row comes from any one-row query.
+        found = Review.objects.order_by().annotate(**counts).values(*counts)[:1]
+        found = next(iter(found), None)
+        return found or dict.fromkeys(counts, 0)
+
+    def _sum_by_review(self, today: datetime.date, of_outer_review) -> Coalesce:
+        """The number of rows of `of_outer_review` (an `of_outer_review()` queryset) over all
+        reviews, as an expression: each review's stale reference computed once."""
+        per_review = (
             Review.objects.annotate(
-                stale_reference=self.stale_reference(today, OuterRef("pk")), n=per_review
+                stale_reference=self.stale_reference(today, OuterRef("pk")),
+                n=_count_of(of_outer_review),
             )
             .order_by()
             .annotate(total=Func(F("n"), function="SUM"))
             .values("total")
         )
-        counts["stale"] = Coalesce(Subquery(stale, output_field=models.IntegerField()), Value(0))
-        # One row of subqueries, each evaluated once; the row comes from any one-row query.
-        found = Review.objects.order_by().annotate(**counts).values(*counts)[:1]
-        found = next(iter(found), None)
-        return found or dict.fromkeys(counts, 0)
+        return Coalesce(Subquery(per_review, output_field=models.IntegerField()), Value(0))
 
     def status_counts_by_review(self) -> dict[int, dict[str, int]]:
         """{review id: {status code: how many of these recommendations have it}}, in one query
