@@ -82,20 +82,34 @@ class SelectWidget(forms.Select):
     """A select drawn in one pass rather than a template per option: the same markup, for the
     thousands of reviews a large register offers (Django's option templates took over a second
     for 8,000). Named so that its widget type is still "select", which the GOV.UK form
-    rendering styles as one."""
+    rendering styles as one. `options`, if given, returns the (value, label) pairs after the
+    field's empty choice, read as plain values rather than as model instances."""
+
+    def __init__(self, attrs=None, choices=(), options=None):
+        super().__init__(attrs, choices)
+        self.options = options
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
+        choices = self.choices
+        if self.options is not None:
+            empty = [choice for choice in choices if choice[0] == ""][:1]
+            choices = [*empty, *self.options()]
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
                 (str(key), mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
+                for key, label in choices
             ),
         )
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+def _review_options():
+    """Every review as (id, title), in title order: the register's review filter."""
+    return Review.objects.order_by("title").values_list("pk", "title")
 
 
 class RegisterFilterForm(Form):
@@ -113,9 +127,9 @@ class RegisterFilterForm(Form):
         error_messages={"invalid_choice": "Select a committee from the list"},
     )
     review = ModelChoiceField(
-        Review.objects.order_by("title").only("pk", "title"),
+        Review.objects.order_by("title"),
         required=False,
-        widget=SelectWidget,
+        widget=SelectWidget(options=_review_options),
         empty_label="All reviews",
         error_messages={"invalid_choice": "Select a review from the list"},
     )
