@@ -93,8 +93,9 @@ class SelectWidget(forms.Select):
         selected = set(self.format_value(value))
         choices = self.choices
         if self.options is not None:
-            empty = [choice for choice in choices if choice[0] == ""][:1]
-            choices = [*empty, *self.options()]
+            # Only the first choice: a model field's empty one, read without a query.
+            first = next(iter(choices), None)
+            choices = [*([first] if first and first[0] == "" else []), *self.options()]
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
