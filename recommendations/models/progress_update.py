@@ -46,6 +46,8 @@ class ProgressUpdate(AppendOnlyModel):
             ),
             # "Updates recorded in the last 30 days" on the dashboard and in the register.
             models.Index(fields=["recorded_at"], name="update_recorded_at"),
+            # And which recommendations those are, from the index alone at any size.
+            models.Index(fields=["recorded_at", "recommendation"], name="update_recorded_for"),
         ]
 
     def __str__(self) -> str:
