@@ -308,7 +308,10 @@ def test_coming_up_counts_the_never_updated_when_a_review_has_had_no_report_yet(
 
 def committee_section(content: str, name: str) -> str:
     """The dashboard's part for one committee: from its heading to the next one."""
-    start = content.index(f'app-committee-heading">{name}</h3>')
+    heading = re.search(
+        rf'app-committee-heading">(<a [^>]+>)?{re.escape(name)}(</a>)?</h3>', content
+    )
+    start = heading.start()
     end = content.find("app-committee-heading", start + 1)
     return content[start : end if end != -1 else len(content)]
 
