@@ -54,6 +54,11 @@ TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or str(
     Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
 )
 
+# An officer's progress update is submitted, and counts only once the scrutiny officer accepts it
+# (docs/domain.md, "Acceptance"). Off (UPDATES_NEED_ACCEPTANCE=0): every update is accepted as it
+# is submitted, and the pages for checking updates are not shown.
+UPDATES_NEED_ACCEPTANCE = env_bool("UPDATES_NEED_ACCEPTANCE", True)
+
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
 

@@ -321,9 +321,12 @@ def _organisation_names(ids: set[int | None], known_at: datetime.datetime) -> di
 
 
 def _known_updates(as_at: datetime.date, known_at: datetime.datetime):
-    """The progress updates dated on or before D that had been recorded by K, newest first."""
-    return ProgressUpdate.objects.filter(as_at__lte=as_at, recorded_at__lte=known_at).order_by(
-        "-as_at", "-recorded_at", "-pk"
+    """The progress updates dated on or before D that had been accepted by K, newest first: one
+    submitted before K but accepted after it was not known at K."""
+    return (
+        ProgressUpdate.objects.accepted_by(known_at)
+        .filter(as_at__lte=as_at)
+        .order_by("-as_at", "-recorded_at", "-pk")
     )
 
 

@@ -1,7 +1,7 @@
 """What a committee recommended, and how it is going (see docs/domain.md)."""
 
 from .append_only import AppendOnlyError
-from .progress_update import ProgressUpdate
+from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
 from .rules import (
@@ -26,12 +26,15 @@ __all__ = [
     "STALE",
     "STALE_AFTER_DAYS",
     "UNFINISHED",
+    "AlreadyDecided",
     "AppendOnlyError",
     "Email",
+    "Outcome",
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",
     "RequestedRecommendation",
+    "UpdateDecision",
     "UpdateRequest",
     "answered_condition",
     "flag",
