@@ -122,6 +122,7 @@ urlpatterns = [
         progress_update_views.add_progress_update,
         name="add_progress_update",
     ),
+    path("evidence/<int:pk>/", progress_update_views.download_evidence, name="download_evidence"),
     path("updates/to-check/", checking.list_updates_to_check, name="list_updates_to_check"),
     path("updates/<int:pk>/decide/", checking.decide_update, name="decide_update"),
     path("update-requests/ask/", request_views.ask_for_updates, name="ask_for_updates"),

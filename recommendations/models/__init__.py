@@ -1,6 +1,7 @@
 """What a committee recommended, and how it is going (see docs/domain.md)."""
 
 from .append_only import AppendOnlyError
+from .evidence import MAX_EVIDENCE_FILES, Evidence
 from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
@@ -21,6 +22,7 @@ from .update_request import Email, RequestedRecommendation, UpdateRequest, answe
 __all__ = [
     "DERIVED_FIELDS",
     "EFFECTIVE_TARGET",
+    "MAX_EVIDENCE_FILES",
     "OPEN",
     "SEARCH_CONFIG",
     "STALE",
@@ -29,6 +31,7 @@ __all__ = [
     "AlreadyDecided",
     "AppendOnlyError",
     "Email",
+    "Evidence",
     "Outcome",
     "ProgressUpdate",
     "PublishedAppendix",

@@ -4,6 +4,7 @@ comment (docs/domain.md, "Acceptance"). Shown only when updates need acceptance.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ def updates_to_check():
     updates = list(
         ProgressUpdate.objects.submitted()
         .select_related("recommendation__review", "author")
+        .prefetch_related(Prefetch("evidence", to_attr="evidence_files"))
         .order_by("recorded_at", "pk")
     )
     previous = {}

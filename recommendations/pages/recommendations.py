@@ -1,5 +1,6 @@
 """A recommendation's page, its history, an officer's own list, and the clerk's editing pages."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -34,9 +35,9 @@ def show_recommendation(request, pk):
         {
             "recommendation": recommendation,
             "review": recommendation.review,
-            "updates": access.updates_visible_to(
-                request.user, recommendation.updates.all()
-            ).select_related("author", "decision__decided_by"),
+            "updates": access.updates_visible_to(request.user, recommendation.updates.all())
+            .select_related("author", "decision__decided_by")
+            .prefetch_related(Prefetch("evidence", to_attr="evidence_files")),
             "overdue": recommendation.is_overdue,
             "stale": recommendation.is_stale,
             "may_update": access.may_update(request.user, recommendation),
