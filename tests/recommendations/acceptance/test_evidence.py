@@ -186,3 +186,28 @@ def test_evidence_is_append_only(officer, recommendation):
         evidence.save()
     with pytest.raises(AppendOnlyError):
         evidence.delete()
+
+
+@pytest.mark.django_db
+def test_the_appendix_lists_accepted_evidence_by_name_and_size(
+    client, officer, clerk, councillor, recommendation
+):
+    from recommendations.appendix.build import build_appendix
+    from recommendations.appendix.render import render_report_html
+
+    client.force_login(officer)
+    post_update(client, recommendation, [upload("Minutes.pdf", PDF)], narrative="See minutes.")
+    update = recommendation.updates.get()
+    today = datetime.date.today()
+    review = recommendation.review
+    assert "Minutes.pdf" not in render_report_html(build_appendix(review, today))
+
+    update.accept(by=clerk)
+    evidence = update.evidence.get()
+    html = render_report_html(build_appendix(review, today))
+    assert f"Evidence: Minutes.pdf ({len(PDF)}\xa0bytes)" in html
+    assert "/evidence/" not in html  # the PDF names the file; it links nowhere
+
+    client.force_login(councillor)
+    page = client.get(f"/reviews/{review.pk}/progress-report/").content.decode()
+    assert f'<a class="govuk-link" href="/evidence/{evidence.pk}/">Minutes.pdf</a>' in page
