@@ -64,7 +64,7 @@ def decide_update(request, pk):
     update = get_object_or_404(ProgressUpdate.objects.select_related("recommendation"), pk=pk)
     outcome = request.POST.get("outcome")
     if outcome not in Outcome.values:
-        raise Http404("No such decision.")
+        return _render_list(request, errors={update.pk: ["Choose Accept or Return."]})
     try:
         decision = update.decide(
             outcome=outcome, by=request.user, comment=request.POST.get("comment", "")
