@@ -94,7 +94,12 @@ def fill(seed: int) -> dict:
     from simple_history.utils import bulk_create_with_history
 
     from recommendations.choices import Closure, Response, Status
-    from recommendations.models import ProgressUpdate, Recommendation, natural_sort_key
+    from recommendations.models import (
+        ProgressUpdate,
+        Recommendation,
+        UpdateDecision,
+        natural_sort_key,
+    )
     from reviews.models import (
         Committee,
         Meeting,
@@ -199,7 +204,17 @@ def fill(seed: int) -> dict:
         for _ in range(UPDATES)
     ]
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
-    # bulk_create skips ProgressUpdate.save(), which keeps the stored current status.
+    # Accepted, each by its author when recorded: only accepted updates count.
+    UpdateDecision.objects.bulk_create(
+        (
+            UpdateDecision(
+                update=update, outcome="accepted", decided_by=officer, decided_at=update.recorded_at
+            )
+            for update in updates
+        ),
+        batch_size=1000,
+    )
+    # bulk_create skips what a decision's save() does: keep the stored current status.
     Recommendation.objects.refresh_current_status()
     connection.cursor().execute("ANALYZE")
     return {"councillor": councillor, "superuser": superuser, "committee": committees[0]}

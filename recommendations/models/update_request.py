@@ -138,8 +138,9 @@ class EmailQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=True).exclude(error="")
 
     def to_on(self, user, day: datetime.date):
-        """The emails queued for `user` on `day` (local time): at most one a day goes."""
-        return self.filter(recipient=user, queued_at__date=day)
+        """The emails of requests and reminders queued for `user` on `day` (local time): at most
+        one a day goes. An email saying an update was returned is not one of them."""
+        return self.filter(recipient=user, queued_at__date=day).exclude(kind=Email.Kind.RETURNED)
 
 
 class Email(models.Model):

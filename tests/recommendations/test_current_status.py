@@ -204,7 +204,12 @@ def test_an_import_updates_the_stored_status_of_new_and_existing_recommendations
             ),
         ),
         "tracker.csv",
-        user=make_user(),
+        user=(importer := make_user()),
+    )
+    # Imported updates are accepted at once, by the importer, as they were imported.
+    imported = ProgressUpdate.objects.filter(narrative__in=["Done.", "Late."])
+    assert (
+        imported.count() == imported.accepted().filter(decision__decided_by=importer).count() == 2
     )
     assert stored(existing.pk) == (Status.ACHIEVED, D(2019, 3, 4))
     assert stored(untouched.pk) == (Status.SLIPPED, D(2019, 1, 7))
