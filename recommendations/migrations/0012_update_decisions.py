@@ -131,5 +131,24 @@ class Migration(migrations.Migration):
                 to="recommendations.updaterequest",
             ),
         ),
+        migrations.AddField(
+            model_name="progressupdate",
+            name="revised_target_date",
+            field=models.DateField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="progressupdate",
+            name="revision_reason",
+            field=models.TextField(
+                blank=True,
+                editable=False,
+                max_length=10000,
+                validators=[
+                    django.core.validators.MaxLengthValidator(
+                        10000, message="The text must be 10,000 characters or fewer"
+                    )
+                ],
+            ),
+        ),
         migrations.RunPython(accept_existing_updates, migrations.RunPython.noop),
     ]

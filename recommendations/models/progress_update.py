@@ -62,6 +62,12 @@ class ProgressUpdate(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A Slipped update's revised target date and reason, as its author gave them: applied to the
+    # recommendation when the update is accepted (at once, or by the scrutiny officer).
+    revised_target_date = models.DateField(null=True, blank=True, editable=False)
+    revision_reason = models.TextField(
+        blank=True, editable=False, max_length=LONG_TEXT_MAX, validators=[long_text_validator()]
+    )
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -172,6 +178,20 @@ class UpdateDecision(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} on {date_format(self.decided_at)}"
 
+    def _apply_revision(self) -> None:
+        """The accepted update's revised target date and reason, onto its recommendation, with
+        history in the name of the update's author."""
+        update = self.update
+        recommendation = Recommendation.objects.select_for_update().get(pk=update.recommendation_id)
+        recommendation.revised_target_date = update.revised_target_date
+        recommendation.revision_reason = update.revision_reason
+        recommendation.version += 1
+        recommendation._history_user = update.author
+        recommendation.save(update_fields=["revised_target_date", "revision_reason", "version"])
+        if update.__class__.recommendation.is_cached(update):
+            for name in ["revised_target_date", "revision_reason", "version"]:
+                setattr(update.recommendation, name, getattr(recommendation, name))
+
     def clean(self):
         super().clean()
         if self.outcome == Outcome.RETURNED and not self.comment.strip():
@@ -180,6 +200,8 @@ class UpdateDecision(AppendOnlyModel):
     def save(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
+            if self.outcome == Outcome.ACCEPTED and self.update.revised_target_date:
+                self._apply_revision()
             Recommendation.objects.filter(pk=self.update.recommendation_id).refresh_current_status()
         update = self.update
         if update.__class__.recommendation.is_cached(update):

@@ -397,24 +397,26 @@ class Recommendation(models.Model):
         revised_target_date: datetime.date | None = None,
         revision_reason: str = "",
     ) -> "ProgressUpdate":
-        """Append a progress update; a Slipped one may revise the target date in the same step.
+        """Append a progress update; a Slipped one may revise the target date, which takes effect
+        when the update is accepted (in the same step when accepted at once).
 
         The update meets the model's rules (dates, length) or ValidationError is raised. It is
         submitted, for the scrutiny officer to accept or return, unless `accepted_at_once()`.
         """
         update = self.updates.model(
-            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
+            recommendation=self,
+            author=author,
+            as_at=as_at,
+            status=status,
+            narrative=narrative,
+            revised_target_date=revised_target_date,
+            revision_reason=revision_reason if revised_target_date is not None else "",
         )
         update.full_clean(exclude=["recommendation", "author"])
         update.save()
         if accepted_at_once(author):
+            # Accepting applies a revised target date (with history) and refreshes the status.
             update.accept(by=author, at=update.recorded_at)
-        if revised_target_date is not None:
-            self.revised_target_date = revised_target_date
-            self.revision_reason = revision_reason
-            self.version += 1
-            self._history_user = author
-            self.save(update_fields=["revised_target_date", "revision_reason", "version"])
         return update
 
     @transaction.atomic

@@ -52,12 +52,10 @@ def test_an_officer_adds_a_slipped_update_with_a_revised_date_and_sees_it(page, 
     expect(newest).to_contain_text("Slipped")
     expect(newest).to_contain_text("The second focus session was postponed by the police.")
     expect(newest).to_contain_text("Added by Demo Officer")
-    expect(page.locator(".govuk-summary-list")).to_contain_text(
-        f"Revised target date {date_format(revised)}"
-    )
-    expect(page.locator(".govuk-summary-list")).to_contain_text(
-        "Reason: The cadets' programme moved to next term."
-    )
+    # Submitted: the revised date is proposed, and takes effect when the scrutiny officer accepts.
+    expect(newest).to_contain_text("Submitted, awaiting check")
+    expect(newest).to_contain_text(f"Revised target date proposed: {date_format(revised)}")
+    expect(newest).to_contain_text("Reason: The cadets' programme moved to next term.")
     assert_accessible(page)
 
 
