@@ -103,6 +103,8 @@ def test_the_add_update_form_can_be_completed_with_the_keyboard_alone(page, demo
     assert page.evaluate("document.activeElement.id") == "id_narrative"
     page.keyboard.type("The script is agreed with the National Crime Agency.")
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_evidence"  # optional: passed by
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Add progress update"
     page.keyboard.press("Enter")
 
