@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import re
 import threading
 
 import pytest
@@ -364,3 +365,48 @@ def test_two_clerks_deciding_at_once_record_one_decision(monkeypatch, roles_afte
     assert Email.objects.filter(kind="returned").count() == (
         1 if decision.outcome == Outcome.RETURNED else 0
     )
+
+
+def updated_headline(page: str) -> str:
+    return re.search(
+        r'id="headline-updated">\s*<span class="app-headlines__count">(\d+)</span>', page
+    ).group(1)
+
+
+@pytest.mark.django_db
+def test_the_dashboards_counts_change_only_on_acceptance(client, officer, clerk, recommendation):
+    client.force_login(officer)
+    submit(client, recommendation)
+    client.force_login(clerk)
+    assert updated_headline(client.get("/").content.decode()) == "0"
+    client.post(DECIDE.format(recommendation.updates.get().pk), {"outcome": "accepted"})
+    assert updated_headline(client.get("/").content.decode()) == "1"
+
+
+@pytest.mark.django_db
+def test_the_request_page_leads_to_the_updates_to_check(
+    client, clerk, officer, review, meeting, recommendation
+):
+    from recommendations.requests.asking import plan_request, send_request
+
+    update_request = send_request(plan_request(meeting, [review], meeting.date), requested_by=clerk)
+    make_update(recommendation, as_at=D(2019, 1, 7), author=officer, accepted=False)
+    client.force_login(clerk)
+    page = client.get(f"/update-requests/{update_request.pk}/").content.decode()
+    assert 'href="/updates/to-check/"' in page
+    assert '<span id="to-check-count">1</span> update is waiting to be checked' in page
+
+
+@pytest.mark.django_db
+def test_a_returned_update_does_not_answer_a_request_but_a_submitted_one_does(
+    clerk, officer, review, meeting, recommendation
+):
+    from recommendations.models import RequestedRecommendation, answered_condition
+    from recommendations.requests.asking import plan_request, send_request
+
+    send_request(plan_request(meeting, [review], meeting.date), requested_by=clerk)
+    answered = RequestedRecommendation.objects.filter(answered_condition())
+    update = make_update(recommendation, as_at=D(2019, 1, 7), author=officer, accepted=False)
+    assert answered.count() == 1
+    update.return_to_author(by=clerk, comment="Say more.")
+    assert answered.count() == 0
