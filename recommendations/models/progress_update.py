@@ -128,6 +128,9 @@ class ProgressUpdate(AppendOnlyModel):
         """Record the one decision on this update. Raises ValidationError when returning without
         a comment, and AlreadyDecided (carrying the first decision) when it has one: the unique
         constraint on the update is what settles two clerks deciding at once."""
+        first = UpdateDecision.objects.select_related("decided_by").filter(update=self).first()
+        if first is not None:
+            raise AlreadyDecided(first)
         decision = UpdateDecision(
             update=self,
             outcome=outcome,

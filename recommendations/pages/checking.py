@@ -4,6 +4,7 @@ comment (docs/domain.md, "Acceptance"). Shown only when updates need acceptance.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,9 +67,12 @@ def decide_update(request, pk):
     if outcome not in Outcome.values:
         return _render_list(request, errors={update.pk: ["Choose Accept or Return."]})
     try:
-        decision = update.decide(
-            outcome=outcome, by=request.user, comment=request.POST.get("comment", "")
-        )
+        with transaction.atomic():
+            decision = update.decide(
+                outcome=outcome, by=request.user, comment=request.POST.get("comment", "")
+            )
+            if decision.outcome == Outcome.RETURNED:
+                queue_returned_update_email(decision)
     except AlreadyDecided as already:
         first = already.decision
         messages.warning(
@@ -84,8 +88,6 @@ def decide_update(request, pk):
             request,
             errors={update.pk: messages_by_field.get("comment") or error.messages},
         )
-    if decision.outcome == Outcome.RETURNED:
-        queue_returned_update_email(decision)
     messages.success(
         request,
         f"Update on recommendation {update.recommendation.number} "

@@ -410,3 +410,15 @@ def test_a_returned_update_does_not_answer_a_request_but_a_submitted_one_does(
     assert answered.count() == 1
     update.return_to_author(by=clerk, comment="Say more.")
     assert answered.count() == 0
+
+
+@pytest.mark.django_db
+def test_returning_a_decided_update_without_a_comment_says_it_was_decided(
+    client, clerk, officer, recommendation
+):
+    update = make_update(recommendation, as_at=D(2019, 1, 7), author=officer, accepted=False)
+    update.accept(by=officer)
+    client.force_login(clerk)
+    response = client.post(DECIDE.format(update.pk), {"outcome": "returned"}, follow=True)
+    assert "was already accepted by Olu Officer" in response.content.decode()
+    assert UpdateDecision.objects.count() == 1
