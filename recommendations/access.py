@@ -5,7 +5,6 @@ for officers: they may update the recommendations they lead, or whose lead or pa
 is theirs. Views ask here and nowhere else.
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -88,7 +87,7 @@ def updates_visible_to(user, queryset=None):
     queryset = ProgressUpdate.objects.all() if queryset is None else queryset
     if not user.has_perm("recommendations.view_recommendation"):
         return queryset.none()
-    if may_check_updates(user) or not settings.UPDATES_NEED_ACCEPTANCE:
+    if may_check_updates(user):
         return queryset
     return queryset.filter(Q(decision__outcome=Outcome.ACCEPTED) | Q(author=user))
 
