@@ -170,7 +170,12 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
     from simple_history.utils import bulk_create_with_history
 
     from recommendations.choices import Closure, Response, Status
-    from recommendations.models import ProgressUpdate, Recommendation, natural_sort_key
+    from recommendations.models import (
+        ProgressUpdate,
+        Recommendation,
+        UpdateDecision,
+        natural_sort_key,
+    )
     from reviews.models import (
         Committee,
         Meeting,
@@ -290,7 +295,22 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
         for n in range(update_count)
     ]
     write_rows(ProgressUpdate, updates)
-    # Neither way runs ProgressUpdate.save(), which keeps the stored current status.
+    # Accepted, each by its author when recorded: only accepted updates count.
+    write_rows(
+        UpdateDecision,
+        [
+            UpdateDecision(
+                id=update.id,
+                update_id=update.id,
+                outcome="accepted",
+                comment="",
+                decided_by_id=officer.pk,
+                decided_at=update.recorded_at,
+            )
+            for update in updates
+        ],
+    )
+    # Neither way runs ProgressUpdate.save() or a decision's, which keep the stored current status.
     Recommendation.objects.refresh_current_status()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

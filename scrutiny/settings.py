@@ -54,6 +54,16 @@ TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or str(
     Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
 )
 
+# An officer's progress update is submitted, and counts only once the scrutiny officer accepts it
+# (docs/domain.md, "Acceptance"). Off (UPDATES_NEED_ACCEPTANCE=0): every update is accepted as it
+# is submitted, and the pages for checking updates are not shown.
+UPDATES_NEED_ACCEPTANCE = env_bool("UPDATES_NEED_ACCEPTANCE", True)
+
+# Evidence files on progress updates, in the "default" storage (STORAGES below): a private folder,
+# never served as media (downloads go through a view that checks the reader). Several app servers
+# share it, or use a django-storages backend instead (README, "Evidence files").
+UPLOADED_FILES_DIR = os.environ.get("UPLOADED_FILES_DIR") or str(BASE_DIR / "uploaded-files")
+
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
 
@@ -198,7 +208,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": UPLOADED_FILES_DIR,
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     # Uploaded tracker files between preview and confirm (private: never served).
     "tracker_uploads": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from .progress_update import ProgressUpdate
 
 
+def accepted_at_once(author) -> bool:
+    """Whether an update by `author` counts as soon as it is recorded: when acceptance is off, or
+    when its author is the scrutiny officer or an administrator (who would accept it)."""
+    return not settings.UPDATES_NEED_ACCEPTANCE or author.has_perm(
+        "recommendations.change_recommendation"
+    )
+
+
 def natural_sort_key(number: str) -> str:
     """Orders numbers as people read them: "2" before "10", "R3" before "R12"."""
     return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
@@ -80,11 +88,12 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
     def _derived_status_values(self) -> dict:
-        """The newest update's status and as-at date (by as-at date, then time recorded, then
-        id); "Not started" and none without one."""
+        """The newest accepted update's status and as-at date (by as-at date, then time
+        recorded, then id); "Not started" and none without one. Submitted and returned updates
+        never count."""
         newest = (
             _progress_updates(self.model)
-            .filter(recommendation=OuterRef("pk"))
+            .filter(recommendation=OuterRef("pk"), decision__outcome="accepted")
             .order_by("-as_at", "-recorded_at", "-pk")
         )
         return {
@@ -484,21 +493,26 @@ class Recommendation(models.Model):
         revised_target_date: datetime.date | None = None,
         revision_reason: str = "",
     ) -> "ProgressUpdate":
-        """Append a progress update; a Slipped one may revise the target date in the same step.
+        """Append a progress update; a Slipped one may revise the target date, which takes effect
+        when the update is accepted (in the same step when accepted at once).
 
-        The update meets the model's rules (dates, length) or ValidationError is raised.
+        The update meets the model's rules (dates, length) or ValidationError is raised. It is
+        submitted, for the scrutiny officer to accept or return, unless `accepted_at_once()`.
         """
         update = self.updates.model(
-            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
+            recommendation=self,
+            author=author,
+            as_at=as_at,
+            status=status,
+            narrative=narrative,
+            revised_target_date=revised_target_date,
+            revision_reason=revision_reason if revised_target_date is not None else "",
         )
         update.full_clean(exclude=["recommendation", "author"])
         update.save()
-        if revised_target_date is not None:
-            self.revised_target_date = revised_target_date
-            self.revision_reason = revision_reason
-            self.version += 1
-            self._history_user = author
-            self.save(update_fields=["revised_target_date", "revision_reason", "version"])
+        if accepted_at_once(author):
+            # Accepting applies a revised target date (with history) and refreshes the status.
+            update.accept(by=author, at=update.recorded_at)
         return update
 
     @transaction.atomic

@@ -37,7 +37,7 @@ def recently_updated(today: datetime.date, days: int) -> Q:
 
     A set of ids found once through the index on `recorded_at`, rather than a lookup per row.
     """
-    recent = ProgressUpdate.objects.filter(recorded_at__gte=recorded_since(today, days))
+    recent = ProgressUpdate.objects.accepted().filter(recorded_at__gte=recorded_since(today, days))
     return Q(pk__in=recent.values("recommendation"))
 
 
@@ -284,7 +284,7 @@ def search(queryset, terms: str):
         rank = SearchRank(F("search_document"), query)
         return queryset.filter(search_document=query).annotate(search_rank=rank), rank
     for word in terms.split():
-        in_updates = ProgressUpdate.objects.filter(
+        in_updates = ProgressUpdate.objects.accepted().filter(
             recommendation=OuterRef("pk"), narrative__icontains=word
         )
         queryset = queryset.filter(Q(text__icontains=word) | Exists(in_updates))
