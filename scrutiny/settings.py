@@ -54,6 +54,12 @@ TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or str(
     Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
 )
 
+# PDFs of the appendix made by the worker, named by the fingerprint of their content, wait in the
+# "pdf_cache" storage (STORAGES below) so a repeated download is a file read. Safe to empty.
+PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or str(
+    Path(tempfile.gettempdir()) / "scrutiny-pdf-cache"
+)
+
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
 
@@ -194,6 +200,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # PDFs of the appendix by the fingerprint of their content (private: served through views).
+    "pdf_cache": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PDF_CACHE_DIR,
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     # Uploaded tracker files between preview and confirm (private: never served).
     "tracker_uploads": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -1,3 +1,5 @@
+import tempfile
+
 import pytest
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -12,6 +14,11 @@ def _test_settings():
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # PDFs made in one run are never served in another.
+    settings.STORAGES["pdf_cache"] = {
+        **settings.STORAGES["pdf_cache"],
+        "OPTIONS": {**settings.STORAGES["pdf_cache"]["OPTIONS"], "location": tempfile.mkdtemp()},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test server speaks plain HTTP; deployment keeps these on (see test_settings.py).

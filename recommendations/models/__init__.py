@@ -1,6 +1,7 @@
 """What a committee recommended, and how it is going (see docs/domain.md)."""
 
 from .append_only import AppendOnlyError
+from .pdf_job import PdfJob
 from .progress_update import ProgressUpdate
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
@@ -28,6 +29,7 @@ __all__ = [
     "UNFINISHED",
     "AppendOnlyError",
     "Email",
+    "PdfJob",
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",

@@ -4,11 +4,14 @@ A refused request changes nothing, and an allowed POST with nothing filled in on
 errors: the fingerprint of the database is the same before and after every request here.
 """
 
+import datetime
+
 import pytest
 
-from recommendations.appendix import publish_appendix
+from recommendations.appendix import build_appendix, pdf_cache, publish_appendix
 from recommendations.models import (
     Email,
+    PdfJob,
     ProgressUpdate,
     PublishedAppendix,
     Recommendation,
@@ -88,6 +91,9 @@ PAGES = [
     ("/meetings/{meeting}/work-programme/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/work-programme/{item}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/work-programme/{item}/remove/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/pdf-jobs/{pdf_job}/", everyone(200), everyone(405)),
+    ("/pdf-jobs/{pdf_job}/file/", everyone(200), everyone(405)),
+    ("/pdf-jobs/{publish_job}/", only(EDITORS, 200), everyone(405)),
     ("/published-appendices/{published}/pdf/", everyone(200), everyone(405)),
     ("/published-appendices/{published}/html/", everyone(200), everyone(405)),
     ("/reviews/{review}/tracker.csv", everyone(200), everyone(405)),
@@ -131,6 +137,26 @@ def published(review, meeting, clerk):
 
 
 @pytest.fixture
+def pdf_job(review):
+    """A download whose PDF the worker has made."""
+    appendix = build_appendix(review, datetime.date.today())
+    return pdf_cache.request_download(appendix)
+
+
+@pytest.fixture
+def publish_job(review, meeting, clerk):
+    """A publish waiting for the worker."""
+    return PdfJob.objects.create(
+        kind=PdfJob.Kind.PUBLISH,
+        review=review,
+        meeting=meeting,
+        as_at=meeting.date,
+        number=2,
+        requested_by=clerk,
+    )
+
+
+@pytest.fixture
 def item(review, meeting):
     return make_progress_report_item(review=review, meeting=meeting)
 
@@ -154,6 +180,8 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         committee=review.committee_id,
         item=request.getfixturevalue("item").pk if "{item}" in path else 0,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+        pdf_job=request.getfixturevalue("pdf_job").pk if "{pdf_job}" in path else 0,
+        publish_job=request.getfixturevalue("publish_job").pk if "{publish_job}" in path else 0,
         update_request=(
             request.getfixturevalue("update_request").pk if "{update_request}" in path else 0
         ),
