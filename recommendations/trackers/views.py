@@ -24,7 +24,7 @@ from .columns import COLUMNS
 from .forms import TrackerUploadForm
 from .planning import plan_import
 from .problems import TrackerFileError
-from .reading import MAX_ROWS, read_tracker
+from .reading import MAX_ROWS, max_upload_bytes, read_tracker
 from .uploads import forget_upload, keep_upload, load_upload
 from .writing import write_csv, write_xlsx
 
@@ -87,7 +87,7 @@ def upload_tracker(request):
     upload = form.cleaned_data["file"]
     data = b"".join(upload.chunks())
     try:
-        plan_import(read_tracker(data, upload.name))
+        plan_import(read_tracker(data, upload.name, max_bytes=max_upload_bytes()))
     except TrackerFileError as error:
         problems = _problems_on_form(form, error)
         return _render_upload(request, form, problems=problems, file_name=upload.name)
@@ -111,7 +111,7 @@ def preview_tracker_import(request, token):
         return _upload_again(request)
     name, data = upload
     try:
-        plan = plan_import(read_tracker(data, name))
+        plan = plan_import(read_tracker(data, name, max_bytes=max_upload_bytes()))
     except TrackerFileError as error:
         # The file was fine when uploaded; the register has changed since (a review it names as
         # new may now need its committee, say).
@@ -143,7 +143,7 @@ def confirm_tracker_import(request, token):
     name, data = upload
     try:
         with transaction.atomic():
-            plan = plan_import(read_tracker(data, name))
+            plan = plan_import(read_tracker(data, name, max_bytes=max_upload_bytes()))
             if plan.fingerprint() != request.POST.get("fingerprint", ""):
                 raise _PlanChanged(plan)
             apply_plan(plan, request.user)

@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 
 from recommendations.trackers.applying import import_tracker
 from recommendations.trackers.problems import TrackerFileError
-from recommendations.trackers.reading import MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -36,10 +35,6 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"There is no file at {path}")
-        if file.stat().st_size > MAX_BYTES:
-            raise CommandError(
-                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
-            )
         try:
             plan = import_tracker(file.read_bytes(), file.name, user=importer, dry_run=dry_run)
         except TrackerFileError as error:
