@@ -1,6 +1,7 @@
 """What a committee recommended, and how it is going (see docs/domain.md)."""
 
 from .append_only import AppendOnlyError
+from .import_job import ImportJob
 from .pdf_job import PdfJob
 from .progress_update import ProgressUpdate
 from .published_appendix import PublishedAppendix
@@ -29,6 +30,7 @@ __all__ = [
     "UNFINISHED",
     "AppendOnlyError",
     "Email",
+    "ImportJob",
     "PdfJob",
     "ProgressUpdate",
     "PublishedAppendix",

@@ -229,17 +229,27 @@ class _PlanWriter:
 
 
 def import_tracker(
-    data: bytes, filename: str, *, user, dry_run: bool = False, progress: Progress = _no_progress
-) -> Plan:
+    data: bytes,
+    filename: str,
+    *,
+    user,
+    dry_run: bool = False,
+    progress: Progress = _no_progress,
+    expected_fingerprint: str | None = None,
+) -> Plan | None:
     """Read, check, plan and (unless `dry_run`) apply a tracker file, all in one transaction.
 
-    Raises TrackerFileError listing every problem, in which case nothing is written.
+    Raises TrackerFileError listing every problem, in which case nothing is written. With
+    `expected_fingerprint` (the plan a preview showed), a different plan is not applied and
+    None is returned.
     """
     with transaction.atomic():
         progress(1)
         table = read_tracker(data, filename)
         progress(2)
         plan = plan_import(table)
+        if expected_fingerprint is not None and plan.fingerprint() != expected_fingerprint:
+            return None
         if not dry_run:
             apply_plan(plan, user, progress=progress)
     progress(len(IMPORT_STEPS))

@@ -19,12 +19,17 @@ MAX_PENDING_PER_SESSION = 5
 SUFFIX = ".upload"
 
 
-def _storage() -> Storage:
+def storage() -> Storage:
     return storages["tracker_uploads"]
 
 
-def _file_name(token: str) -> str:
+def file_name_of(token: str) -> str:
+    """The name of the kept file of `token` in the storage."""
     return f"{token}{SUFFIX}"
+
+
+_storage = storage
+_file_name = file_name_of
 
 
 def keep_upload(request, name: str, data: bytes) -> str:
@@ -67,6 +72,13 @@ def forget_upload(request, token: str, pending: dict | None = None) -> None:
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
     _storage().delete(_file_name(token))
+
+
+def hand_over_upload(request, token: str) -> None:
+    """Take the upload out of this session, keeping its file for the worker to import."""
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
 
 
 def _sweep_old_uploads(storage: Storage) -> None:

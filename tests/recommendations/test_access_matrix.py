@@ -11,6 +11,7 @@ import pytest
 from recommendations.appendix import build_appendix, pdf_cache, publish_appendix
 from recommendations.models import (
     Email,
+    ImportJob,
     PdfJob,
     ProgressUpdate,
     PublishedAppendix,
@@ -100,6 +101,7 @@ PAGES = [
     ("/reviews/{review}/tracker.xlsx", everyone(200), everyone(405)),
     ("/trackers/import/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/trackers/import/no-such-upload/confirm/", everyone(405), only(EDITORS, ANY_PAGE)),
+    ("/trackers/imports/{import_job}/", only(EDITORS, 200), everyone(405)),
     ("/update-requests/ask/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/update-requests/{update_request}/", only(EDITORS, 200), everyone(405)),
     ("/update-requests/{update_request}/reminders/", everyone(405), only(EDITORS, 302)),
@@ -157,6 +159,21 @@ def publish_job(review, meeting, clerk):
 
 
 @pytest.fixture
+def import_job(clerk):
+    """A large upload the worker has imported."""
+    return ImportJob.objects.create(
+        status=ImportJob.Status.DONE,
+        file_name="tracker.csv",
+        upload_name="gone.upload",
+        sha256="0" * 64,
+        plan_fingerprint="0" * 64,
+        rows=3000,
+        requested_by=clerk,
+        summary="Created 0 reviews, 0 recommendations, 0 progress updates; updated 0; unchanged 0",
+    )
+
+
+@pytest.fixture
 def item(review, meeting):
     return make_progress_report_item(review=review, meeting=meeting)
 
@@ -180,6 +197,7 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         committee=review.committee_id,
         item=request.getfixturevalue("item").pk if "{item}" in path else 0,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+        import_job=request.getfixturevalue("import_job").pk if "{import_job}" in path else 0,
         pdf_job=request.getfixturevalue("pdf_job").pk if "{pdf_job}" in path else 0,
         publish_job=request.getfixturevalue("publish_job").pk if "{publish_job}" in path else 0,
         update_request=(
