@@ -144,7 +144,7 @@ class User:
             status, text = error.code, ""
         except OSError:
             status, text = 0, ""
-        self.results[name].append((time.perf_counter() - started, status))
+        self.results[name].append((time.perf_counter() - started, status, time.time()))
         return status, text
 
     def csrf(self) -> str:
@@ -216,7 +216,8 @@ class User:
         )
         # A saved update redirects to the recommendation (urllib follows it: 200 at the end,
         # on the recommendation's page); a refused one shows the form again.
-        self.results["updates refused" if status != 200 else "updates saved"].append((0, status))
+        outcome = "updates refused" if status != 200 else "updates saved"
+        self.results[outcome].append((0, status, time.time()))
 
 
 def run(base_url: str, users: int, ramp: float, hold: float) -> None:
@@ -238,11 +239,25 @@ def run(base_url: str, users: int, ramp: float, hold: float) -> None:
         threads.append(thread)
     for thread in threads:
         thread.join(timeout=stop_at - time.time() + 60)
-    print(f"{len(names)} users over {ramp:.0f} s, then {hold:.0f} s; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    print(f"{len(names)} users over {ramp:.0f} s, then {hold:.0f} s; load average at the end "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")  # fmt: skip
+    signed_in = max(t for _, _, t in results["sign in"]) if results["sign in"] else start
+    _table("The whole run", results, since=0)
+    _table(
+        f"After the last sign-in ({stop_at - signed_in:.0f} s; sign-in's password hashing no "
+        "longer competing)",
+        results,
+        since=signed_in,
+    )
+
+
+def _table(title: str, results: dict, *, since: float) -> None:
+    print(f"\n{title}")
     print(f"{'page':<22}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'errors':>8}")
     for name in sorted(results):
-        timings = results[name]
+        timings = [(t, status) for t, status, at in results[name] if at >= since]
+        if not timings:
+            continue
         if name.startswith("updates "):
             print(f"{name:<22}{len(timings):>7}")
             continue
