@@ -69,6 +69,7 @@ def request_download(appendix: Appendix) -> PdfJob:
         kind=PdfJob.Kind.DOWNLOAD,
         fingerprint=key,
         status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RUNNING],
+        created_at__gt=timezone.now() - PdfJob.GIVE_UP_AFTER,
     ).first()
     if job is not None:
         return job

@@ -1,7 +1,10 @@
 """A large uploaded tracker file being applied by the worker."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ImportJob(models.Model):
@@ -39,6 +42,16 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_status_display()})"
 
+    # An import still unfinished after this long lost its worker; its transaction wrote nothing.
+    GIVE_UP_AFTER = datetime.timedelta(minutes=30)
+
     @property
     def in_progress(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return (
+            self.status
+            in {
+                self.Status.QUEUED,
+                self.Status.RUNNING,
+            }
+            and self.created_at > timezone.now() - self.GIVE_UP_AFTER
+        )

@@ -1,7 +1,10 @@
 """A PDF made by the worker: a download of the appendix, or an appendix being published."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from reviews.models import Meeting, Review
 
@@ -54,6 +57,17 @@ class PdfJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} PDF {self.pk} ({self.get_status_display()})"
 
+    # A job still unfinished after this long lost its worker (stopped, or killed mid-render): the
+    # page says it failed, and the next download queues the render again.
+    GIVE_UP_AFTER = datetime.timedelta(minutes=10)
+
     @property
     def in_progress(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return (
+            self.status
+            in {
+                self.Status.QUEUED,
+                self.Status.RUNNING,
+            }
+            and self.created_at > timezone.now() - self.GIVE_UP_AFTER
+        )

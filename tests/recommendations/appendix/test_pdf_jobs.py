@@ -221,3 +221,19 @@ def _publish_choices(meeting):
         "meeting": str(meeting.pk),
         "number": "2",
     }
+
+
+def test_a_render_whose_worker_died_is_given_up_and_queued_again(
+    client, councillor, recommendation, settings, time_machine
+):
+    settings.TASKS = DUMMY_TASKS
+    client.force_login(councillor)
+    stuck = client.get(pdf_url(recommendation.review))["Location"]
+    PdfJob.objects.update(status=PdfJob.Status.RUNNING)  # the worker took it, then died
+
+    time_machine.move_to(timezone.now() + PdfJob.GIVE_UP_AFTER + datetime.timedelta(seconds=1))
+
+    page = client.get(stuck).content.decode()
+    assert "The PDF could not be made" in page and "http-equiv" not in page
+    again = client.get(pdf_url(recommendation.review))["Location"]
+    assert again != stuck and PdfJob.objects.count() == 2
