@@ -242,7 +242,7 @@ def test_a_file_over_the_upload_limit_is_refused(clerk_client, settings):
     assert "up to 2 MB and 20,000 rows" in page
 
 
-def test_the_upload_limit_is_fifty_megabytes_unless_set(settings):
+def test_the_upload_limit_is_fifty_megabytes_unless_set():
     from scrutiny import settings as project_settings
 
     assert project_settings.TRACKER_MAX_UPLOAD_MB == 50
