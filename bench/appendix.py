@@ -123,7 +123,7 @@ def build_review(
         recommendation.partners.set(rng.sample(orgs, rng.randint(1, 5)))
         for month in (9, 11, 1):
             day = datetime.date(2019 if month == 1 else 2018, month, 7)
-            ProgressUpdate.objects.create(
+            update = ProgressUpdate.objects.create(
                 recommendation=recommendation,
                 as_at=day,
                 status=rng.choice(STATUSES),
@@ -131,6 +131,7 @@ def build_review(
                 author=author,
                 recorded_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(11))),
             )
+            update.accept(by=author, at=update.recorded_at)
     return review
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from reviews.models import Committee, Meeting, Review, User, WorkProgrammeItem
 
-from .models import Recommendation, UpdateRequest
+from .models import Outcome, ProgressUpdate, Recommendation, UpdateRequest
 
 # The roles (groups, see the roles migration) whose members may lead a recommendation.
 LEAD_OFFICER_ROLES = ["Officer", "Scrutiny officer"]
@@ -68,6 +68,28 @@ def may_ask_for_updates(user) -> bool:
 def require_asker(user) -> None:
     if not may_ask_for_updates(user):
         raise PermissionDenied("Only a scrutiny officer can ask for updates.")
+
+
+def may_check_updates(user) -> bool:
+    """Accept or return submitted progress updates: the scrutiny officer and the administrator."""
+    return may_edit_register(user)
+
+
+def require_checker(user) -> None:
+    if not may_check_updates(user):
+        raise PermissionDenied("Only a scrutiny officer can check updates.")
+
+
+def updates_visible_to(user, queryset=None):
+    """The progress updates `user` may see: accepted ones (every reader), their own whatever
+    their state, and every one for those who check them. Submitted and returned updates are
+    otherwise nobody's business (docs/domain.md, "Acceptance")."""
+    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
+    if not user.has_perm("recommendations.view_recommendation"):
+        return queryset.none()
+    if may_check_updates(user):
+        return queryset
+    return queryset.filter(Q(decision__outcome=Outcome.ACCEPTED) | Q(author=user))
 
 
 def get_update_request(request, pk) -> UpdateRequest:

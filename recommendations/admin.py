@@ -95,6 +95,9 @@ class ProgressUpdateAdmin(ChoicesInRange, DateHierarchyInRange, admin.ModelAdmin
     def save_model(self, request, obj, form, change):
         obj.author = request.user
         super().save_model(request, obj, form, change)
+        # Only the scrutiny officer and administrators reach the admin: their updates count at
+        # once (docs/domain.md, "Acceptance").
+        obj.accept(by=request.user, at=obj.recorded_at)
 
 
 @admin.register(PublishedAppendix)

@@ -3,7 +3,8 @@ restore or whenever in doubt.
 
 - Every published appendix: its stored PDF still has the SHA-256 recorded when it was published,
   and building it again for its D and K gives the same HTML and the same PDF, byte for byte.
-- Every recommendation: its stored current status and last update date are those its updates give.
+- Every recommendation: its stored current status and last update date are those its accepted
+  updates give.
 
 Each function yields one sentence per difference, naming the record; nothing is changed.
 """

@@ -2,7 +2,7 @@ from django.urls import path
 
 from .appendix import views as appendix_views
 from .dashboard import views as dashboard_views
-from .pages import committees, meetings
+from .pages import checking, committees, meetings
 from .pages import progress_updates as progress_update_views
 from .pages import recommendations as recommendation_views
 from .pages import reviews as review_views
@@ -131,6 +131,9 @@ urlpatterns = [
         progress_update_views.add_progress_update,
         name="add_progress_update",
     ),
+    path("evidence/<int:pk>/", progress_update_views.download_evidence, name="download_evidence"),
+    path("updates/to-check/", checking.list_updates_to_check, name="list_updates_to_check"),
+    path("updates/<int:pk>/decide/", checking.decide_update, name="decide_update"),
     path("update-requests/ask/", request_views.ask_for_updates, name="ask_for_updates"),
     path(
         "update-requests/<int:pk>/",

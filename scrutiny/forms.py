@@ -236,6 +236,26 @@ def _out_of_range(queryset: models.QuerySet, to_field_name: str | None, value) -
     return (low is not None and number < low) or (high is not None and number > high)
 
 
+def _cannot_be_looked_up(queryset: models.QuerySet, to_field_name: str | None, value) -> bool:
+    """Is `value` something no query for the field should be given: out of the database's range,
+    or not a value of the field's type at all (" " for an integer key)? The admin's autocomplete
+    widget looks up whatever was sent when it shows the form again, and fails on either."""
+    if isinstance(value, models.Model) or value in (None, ""):
+        return False
+    if _out_of_range(queryset, to_field_name, value):
+        return True
+    model_field = (
+        queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
+    )
+    if model_field.is_relation:
+        model_field = model_field.target_field
+    try:
+        model_field.to_python(value)
+    except ValidationError:
+        return True
+    return False
+
+
 class ModelChoiceField(forms.ModelChoiceField):
     """A choice of one record that refuses an id out of the database's range as an invalid
     choice, instead of failing on the query."""
@@ -251,9 +271,10 @@ class ModelChoiceField(forms.ModelChoiceField):
 
     def bound_data(self, data, initial):
         # The form is shown again with what was sent; a widget that looks the value up (the
-        # admin's autocomplete) must not be given one the database cannot be asked about.
+        # admin's autocomplete) must not be given one the database cannot be asked about, nor
+        # one that is not a key at all.
         data = super().bound_data(data, initial)
-        return None if _out_of_range(self.queryset, self.to_field_name, data) else data
+        return None if _cannot_be_looked_up(self.queryset, self.to_field_name, data) else data
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -276,7 +297,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             return [
                 value
                 for value in data
-                if not _out_of_range(self.queryset, self.to_field_name, value)
+                if not _cannot_be_looked_up(self.queryset, self.to_field_name, value)
             ]
         return data
 

@@ -65,6 +65,15 @@ TRACKER_BACKGROUND_ROWS = int(os.environ.get("TRACKER_BACKGROUND_ROWS") or 2000)
 PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or str(
     Path(tempfile.gettempdir()) / "scrutiny-pdf-cache"
 )
+# An officer's progress update is submitted, and counts only once the scrutiny officer accepts it
+# (docs/domain.md, "Acceptance"). Off (UPDATES_NEED_ACCEPTANCE=0): every update is accepted as it
+# is submitted, and the pages for checking updates are not shown.
+UPDATES_NEED_ACCEPTANCE = env_bool("UPDATES_NEED_ACCEPTANCE", True)
+
+# Evidence files on progress updates, in the "default" storage (STORAGES below): a private folder,
+# never served as media (downloads go through a view that checks the reader). Several app servers
+# share it, or use a django-storages backend instead (README, "Evidence files").
+UPLOADED_FILES_DIR = os.environ.get("UPLOADED_FILES_DIR") or str(BASE_DIR / "uploaded-files")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Scrutiny recommendations tracker")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Durham County Council")
@@ -144,6 +153,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the dashboard's counts are many small index lookups whose estimated
+    # cost passes the JIT threshold, and compiling them took longer (seconds) than running them.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "reviews.User"
@@ -205,7 +219,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": UPLOADED_FILES_DIR,
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     # PDFs of the appendix by the fingerprint of their content (private: served through views).
     "pdf_cache": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

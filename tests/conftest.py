@@ -1,5 +1,3 @@
-import tempfile
-
 import pytest
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -8,18 +6,30 @@ from tests.factories import make_organisation, make_user
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _test_settings():
+def _test_settings(tmp_path_factory):
     """Set once for the session, before the live server (browser tests) builds its middleware."""
     # Tests read static files from the source folders; the manifest is a deployment concern.
+    # Evidence files go to a folder of the session's own, never the project's.
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                **settings.STORAGES["default"]["OPTIONS"],
+                "location": str(tmp_path_factory.mktemp("uploaded-files")),
+            },
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     # PDFs made in one run are never served in another.
     settings.STORAGES["pdf_cache"] = {
         **settings.STORAGES["pdf_cache"],
-        "OPTIONS": {**settings.STORAGES["pdf_cache"]["OPTIONS"], "location": tempfile.mkdtemp()},
+        "OPTIONS": {
+            **settings.STORAGES["pdf_cache"]["OPTIONS"],
+            "location": str(tmp_path_factory.mktemp("pdf-cache")),
+        },
     }
+    setting_changed.send(sender=None, setting="STORAGES", value=settings.STORAGES, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test server speaks plain HTTP; deployment keeps these on (see test_settings.py).
     settings.SECURE_SSL_REDIRECT = False

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from recommendations.choices import Status
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models import Outcome, ProgressUpdate, Recommendation, UpdateDecision
 from reviews.models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
 
 _sequence = itertools.count(1)
@@ -71,14 +71,34 @@ def make_update(
     author: User | None = None,
     recorded_at: datetime.datetime | None = None,
     narrative: str = "Work continues.",
+    accepted: bool = True,
 ) -> ProgressUpdate:
-    return ProgressUpdate.objects.create(
+    """An update, accepted by its author when it was recorded unless `accepted` is False (then
+    submitted, waiting for the scrutiny officer)."""
+    update = ProgressUpdate.objects.create(
         recommendation=recommendation,
         as_at=as_at,
         status=status,
         narrative=narrative,
         author=author or make_user(),
         recorded_at=recorded_at or timezone.now(),
+    )
+    if accepted:
+        update.accept(by=update.author, at=update.recorded_at)
+    return update
+
+
+def accept_all(updates) -> None:
+    """Accept bulk-created updates, each by its author when it was recorded, in one statement
+    (without refreshing the stored status: the caller does that, as after any bulk write)."""
+    UpdateDecision.objects.bulk_create(
+        UpdateDecision(
+            update=update,
+            outcome=Outcome.ACCEPTED,
+            decided_by_id=update.author_id,
+            decided_at=update.recorded_at,
+        )
+        for update in updates
     )
 
 
@@ -167,7 +187,7 @@ def bulk_recommendations(
         for n in range(count)
     )
     statuses = list(Status)
-    ProgressUpdate.objects.bulk_create(
+    updates = ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
             recommendation=recommendation,
             as_at=today - datetime.timedelta(days=(n % 9) * 20),
@@ -179,6 +199,7 @@ def bulk_recommendations(
         for n, recommendation in enumerate(recommendations)
         if n % 3
     )
+    accept_all(updates)
     # bulk_create skips ProgressUpdate.save(), which keeps the stored current status.
     Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).refresh_current_status()
     return recommendations

@@ -169,6 +169,21 @@ def test_the_recommendation_admin_refuses_a_huge_id(admin_client, recommendation
     assert Recommendation.objects.get().version == recommendation.version
 
 
+@pytest.mark.parametrize("value", [" ", "x", "1.5", "\U000ffee9"])
+@pytest.mark.parametrize("field", ["review", "lead_organisation", "lead_officer", "partners"])
+def test_the_recommendation_admin_refuses_a_choice_that_is_not_an_id(
+    admin_client, recommendation, field, value
+):
+    # Found by the fuzz suite: the autocomplete widget looked " " up when it showed the form again.
+    response = admin_client.post(
+        f"/admin/recommendations/recommendation/{recommendation.pk}/change/",
+        admin_recommendation(recommendation, **{field: [value] if field == "partners" else value}),
+    )
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert Recommendation.objects.get().version == recommendation.version
+
+
 def test_the_group_admin_refuses_a_huge_permission(admin_client):
     response = admin_client.post(
         "/admin/auth/group/add/", {"name": "Editors", "permissions": [HUGE]}

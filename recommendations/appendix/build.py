@@ -31,6 +31,7 @@ from ..choices import Closure, Response, Status
 from ..models import (
     EFFECTIVE_TARGET,
     OPEN,
+    Evidence,
     ProgressUpdate,
     PublishedAppendix,
     Recommendation,
@@ -58,10 +59,19 @@ RECOMMENDATION_FIELDS = (
 
 
 @dataclass(frozen=True)
+class EvidenceEntry:
+    evidence_id: int
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
 class NarrativeEntry:
     as_at: datetime.date
     status: Status
     text: str
+    # The update's evidence files, by name and size (linked on screen, listed in the PDF).
+    evidence: tuple[EvidenceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,9 +331,12 @@ def _organisation_names(ids: set[int | None], known_at: datetime.datetime) -> di
 
 
 def _known_updates(as_at: datetime.date, known_at: datetime.datetime):
-    """The progress updates dated on or before D that had been recorded by K, newest first."""
-    return ProgressUpdate.objects.filter(as_at__lte=as_at, recorded_at__lte=known_at).order_by(
-        "-as_at", "-recorded_at", "-pk"
+    """The progress updates dated on or before D that had been accepted by K, newest first: one
+    submitted before K but accepted after it was not known at K."""
+    return (
+        ProgressUpdate.objects.accepted_by(known_at)
+        .filter(as_at__lte=as_at)
+        .order_by("-as_at", "-recorded_at", "-pk")
     )
 
 
@@ -332,13 +345,24 @@ def _updates_by_recommendation(
 ) -> defaultdict[int, list[NarrativeEntry]]:
     """Each recommendation's updates known at K for D, newest first."""
     updates: defaultdict[int, list[NarrativeEntry]] = defaultdict(list)
-    for recommendation_id, update_as_at, status, narrative in (
-        _known_updates(as_at, known_at)
-        .filter(recommendation_id__in=recommendation_ids)
-        .values_list("recommendation_id", "as_at", "status", "narrative")
+    known = _known_updates(as_at, known_at).filter(recommendation_id__in=recommendation_ids)
+    evidence: defaultdict[int, list[EvidenceEntry]] = defaultdict(list)
+    for update_id, evidence_id, name, size in (
+        Evidence.objects.filter(update__in=known.values("pk"))
+        .order_by("pk")
+        .values_list("update_id", "pk", "name", "size")
+    ):
+        evidence[update_id].append(EvidenceEntry(evidence_id=evidence_id, name=name, size=size))
+    for update_id, recommendation_id, update_as_at, status, narrative in known.values_list(
+        "pk", "recommendation_id", "as_at", "status", "narrative"
     ):
         updates[recommendation_id].append(
-            NarrativeEntry(as_at=update_as_at, status=Status(status), text=narrative)
+            NarrativeEntry(
+                as_at=update_as_at,
+                status=Status(status),
+                text=narrative,
+                evidence=tuple(evidence[update_id]),
+            )
         )
     return updates
 

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import (
+    Case,
+    Count,
     Exists,
     F,
     Func,
@@ -18,13 +20,16 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from reviews.models import Meeting, Review, WorkProgrammeItem
+from reviews.models import Committee, Meeting, Review, WorkProgrammeItem
 
 from ..choices import Status
 from ..models import (
@@ -36,6 +41,9 @@ from ..models import (
 from ..register.filters import Flag, recently_updated
 
 RECENT_DAYS = 30
+# The reviews shown for each committee, those with the most overdue and stale recommendations
+# first; a link leads to all of the committee's recommendations in the register.
+REVIEWS_PER_COMMITTEE = 4
 # The statuses in order, listed once: iterating an enum is slow enough to show on this page.
 STATUSES = tuple(Status)
 YOURS_LIMIT = 20
@@ -75,25 +83,34 @@ class ReviewSummary:
 
 @dataclass
 class CommitteeSummary:
-    committee: object
-    reviews: list[ReviewSummary] = field(default_factory=list)
+    committee: Committee
+    review_count: int  # all its reviews, closed ones included
+    recommendation_count: int  # all its reviews' recommendations: the register's count
+    reviews: list[ReviewSummary] = field(default_factory=list)  # the open reviews shown
+
+    @property
+    def register_url(self) -> str:
+        """The register filtered to this committee: exactly `recommendation_count` rows."""
+        query = urlencode({"committee": self.committee.pk})
+        return f"{reverse('recommendations:show_register')}?{query}"
 
 
 def _count_of(queryset) -> Subquery:
     """A correlated COUNT(*) of `queryset` as an expression, 0 when nothing matches."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(function="COUNT", template="COUNT(*)", output_field=models.IntegerField()))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
 def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
     """The headline counts in one query; `mine` (the recommendations a user may update) adds
     `yours`, the number of those that are overdue or stale."""
-    recommendations = Recommendation.objects.all()
-    extra = {"updated": recently_updated(today, RECENT_DAYS)}
-    if mine is not None:
-        recommendations = recommendations.annotate(is_mine=Exists(mine.filter(pk=OuterRef("pk"))))
-        extra["yours"] = Q(is_mine=True) & needs_update_condition(today)
-    counts = recommendations.flag_counts(today, **extra)
+    counts = Recommendation.objects.flag_counts(
+        today, mine=mine, updated=recently_updated(today, RECENT_DAYS)
+    )
 
     headlines = {
         "open": Headline(
@@ -150,18 +167,68 @@ def bar_widths(counts: list[int]) -> list[int]:
     return widths
 
 
-def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
-    """Each committee's reviews with the number of recommendations in each status: two queries."""
-    reviews = (
+def ranked_reviews(today: datetime.date, per_committee: int):
+    """Up to `per_committee` reviews of each committee, in the committees' order, with
+    `attention` (how many of their recommendations are overdue or stale: `needing_update`), the
+    open reviews with the most first, then the latest report, then by title; closed reviews
+    come last, so one appears only when its committee has fewer open ones. Each row carries its
+    committee's `review_count` and `recommendation_count` (all its reviews, closed included)."""
+    recommendations = Recommendation.objects.of_outer_review(today)
+    committee = {"partition_by": F("committee")}
+    closed = Q(status=Review.Status.CLOSED)
+    return (
         Review.objects.with_flags(today)
         .select_related("committee")
-        .order_by("committee__name", F("report_to_executive_date").desc(nulls_last=True), "title")
+        # Aliases, so that each subquery runs once per review (a closed review's attention,
+        # which is never shown, not at all).
+        .alias(
+            stale_reference=Recommendation.objects.stale_reference(today, OuterRef("pk")),
+            attention=Case(
+                When(closed, then=Value(0)),
+                default=_count_of(recommendations.filter(needs_update_condition(today))),
+            ),
+            recommendation_total=_count_of(Recommendation.objects.filter(review=OuterRef("pk"))),
+        )
+        .annotate(
+            review_count=Window(Count("pk"), **committee),
+            recommendation_count=Window(Sum("recommendation_total"), **committee),
+            rank=Window(
+                RowNumber(),
+                **committee,
+                order_by=[
+                    Case(When(closed, then=1), default=0).asc(),
+                    F("attention").desc(),
+                    F("report_to_executive_date").desc(nulls_last=True),
+                    "title",
+                    "pk",
+                ],
+            ),
+        )
+        .filter(rank__lte=per_committee)
+        .order_by("committee__name", "committee", "rank")
     )
-    by_review = Recommendation.objects.status_counts_by_review()
+
+
+def committee_summaries(today: datetime.date) -> list[CommitteeSummary]:
+    """Each committee with reviews: how many reviews and recommendations it has, and up to
+    `REVIEWS_PER_COMMITTEE` of its open reviews (not closed), the ones with the most overdue and
+    stale recommendations first, with the number of recommendations in each status. Two
+    queries, whatever the number of reviews.
+    """
+    reviews = list(ranked_reviews(today, REVIEWS_PER_COMMITTEE))
+    by_review = Recommendation.objects.filter(
+        review__in=[review.pk for review in reviews if review.status != Review.Status.CLOSED]
+    ).status_counts_by_review()
     committees: list[CommitteeSummary] = []
     for review in reviews:
         if not committees or committees[-1].committee.pk != review.committee_id:
-            committees.append(CommitteeSummary(review.committee))
+            committees.append(
+                CommitteeSummary(
+                    review.committee, review.review_count, review.recommendation_count or 0
+                )
+            )
+        if review.status == Review.Status.CLOSED:
+            continue
         counts = by_review.get(review.pk, {})
         present = [status for status in STATUSES if counts.get(status)]
         widths = bar_widths([counts[status] for status in present])

@@ -70,6 +70,42 @@ def review_items(committee) -> SafeString:
 
 
 @register.simple_tag
+def committee_about(committee) -> SafeString:
+    """Which of the committee's reviews are shown, and a link to all its recommendations in the
+    register (the register filtered by committee counts exactly `recommendation_count`)."""
+    shown, reviews = len(committee.reviews), committee.review_count
+    if not shown:
+        which = ngettext(
+            "Its review is closed.", "All of its %(n)d reviews are closed.", reviews
+        ) % {"n": reviews}
+    elif shown < reviews:
+        which = (
+            f"Showing {shown} of its {reviews} reviews: open reviews, those with the most overdue "
+            "and stale recommendations first."
+        )
+    else:
+        which = ""
+    if not committee.recommendation_count:
+        link = ""
+    else:
+        link = format_html(
+            '<a class="govuk-link" href="{}">See all {} in the register'
+            '<span class="govuk-visually-hidden">: {}</span></a>',
+            committee.register_url,
+            ngettext(
+                "%(n)d recommendation of this committee",
+                "%(n)d recommendations of this committee",
+                committee.recommendation_count,
+            )
+            % {"n": committee.recommendation_count},
+            committee.committee,
+        )
+    if not which and not link:
+        return SafeString("")
+    return format_html('<p class="govuk-body-s">{} {}</p>', which, link)
+
+
+@register.simple_tag
 def status_rows(committee) -> SafeString:
     """The rows of a committee's screen-reader table."""
     return format_html_join("", "{}", ((status_row(summary),) for summary in committee.reviews))

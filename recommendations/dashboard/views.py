@@ -1,5 +1,6 @@
 """The members' dashboard: the page everyone lands on after signing in."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -7,7 +8,15 @@ from django.views.decorators.http import require_safe
 from .. import access
 from ..access import readers_only
 from ..choices import Status
+from ..models import ProgressUpdate
 from . import queries as dashboard
+
+
+def updates_to_check_count(user) -> int | None:
+    """How many submitted updates wait for `user` to check them; None when they check none."""
+    if not settings.UPDATES_NEED_ACCEPTANCE or not access.may_check_updates(user):
+        return None
+    return ProgressUpdate.objects.submitted().count()
 
 
 @require_safe
@@ -28,5 +37,6 @@ def show_dashboard(request):
             "yours": dashboard.yours_list(mine, today) if mine is not None else None,
             "yours_count": yours_count,
             "statuses": list(Status),
+            "to_check_count": updates_to_check_count(request.user),
         },
     )

@@ -206,7 +206,7 @@ def _send_request(loader, meeting, recommendations, *, clerk, officer, today) ->
             "Twelve of the county's secondary schools have booked a session.",
         ),
     ]:
-        ProgressUpdate.objects.create(
+        update = ProgressUpdate.objects.create(
             recommendation=by_number[number],
             as_at=today - days_ago * DAYS,
             status=status,
@@ -216,4 +216,5 @@ def _send_request(loader, meeting, recommendations, *, clerk, officer, today) ->
                 datetime.datetime.combine(today - days_ago * DAYS, datetime.time(14))
             ),
         )
+        update.accept(by=officer, at=update.recorded_at)
         loader.created += 1

@@ -330,7 +330,7 @@ def _ensure_recommendation(loader: DemoLoader, item, review, organisations, *, c
     if not ProgressUpdate.objects.filter(
         recommendation=recommendation, as_at=UPDATES_AS_AT, narrative=item.update
     ).exists():
-        ProgressUpdate.objects.create(
+        update = ProgressUpdate.objects.create(
             recommendation=recommendation,
             as_at=UPDATES_AS_AT,
             status=item.status,
@@ -338,6 +338,8 @@ def _ensure_recommendation(loader: DemoLoader, item, review, organisations, *, c
             author=officer,
             recorded_at=at(UPDATES_AS_AT, 11),
         )
+        # Accepted by the clerk the day it was recorded, before the meeting.
+        update.accept(by=clerk, at=update.recorded_at)
         loader.created += 1
 
 

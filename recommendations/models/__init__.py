@@ -1,9 +1,10 @@
 """What a committee recommended, and how it is going (see docs/domain.md)."""
 
 from .append_only import AppendOnlyError
+from .evidence import MAX_EVIDENCE_FILES, Evidence
 from .import_job import ImportJob
 from .pdf_job import PdfJob
-from .progress_update import ProgressUpdate
+from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
 from .rules import (
@@ -23,19 +24,24 @@ from .update_request import Email, RequestedRecommendation, UpdateRequest, answe
 __all__ = [
     "DERIVED_FIELDS",
     "EFFECTIVE_TARGET",
+    "MAX_EVIDENCE_FILES",
     "OPEN",
     "SEARCH_CONFIG",
     "STALE",
     "STALE_AFTER_DAYS",
     "UNFINISHED",
+    "AlreadyDecided",
     "AppendOnlyError",
     "Email",
+    "Evidence",
     "ImportJob",
+    "Outcome",
     "PdfJob",
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",
     "RequestedRecommendation",
+    "UpdateDecision",
     "UpdateRequest",
     "answered_condition",
     "flag",

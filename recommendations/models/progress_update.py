@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -12,6 +12,37 @@ from scrutiny.text import LONG_TEXT_MAX, long_text_validator
 from ..choices import Status
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 from .recommendation import DERIVED_FIELDS, Recommendation
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    RETURNED = "returned", "Returned"
+
+
+class ProgressUpdateQuerySet(AppendOnlyQuerySet):
+    def accepted(self):
+        """Those the scrutiny officer accepted (or that were accepted at once): the only ones
+        that count, for the current status, the dashboard, the register and the appendix."""
+        return self.filter(decision__outcome=Outcome.ACCEPTED)
+
+    def accepted_by(self, moment):
+        """Those accepted at or before `moment`: what was known then (the appendix's K)."""
+        return self.accepted().filter(decision__decided_at__lte=moment)
+
+    def submitted(self):
+        """Those waiting for the scrutiny officer's decision."""
+        return self.filter(decision__isnull=True)
+
+    def returned(self):
+        return self.filter(decision__outcome=Outcome.RETURNED)
+
+
+class AlreadyDecided(Exception):
+    """A second decision on an update that has one; `decision` is the first."""
+
+    def __init__(self, decision):
+        super().__init__(f"This update was already {decision.get_outcome_display().lower()}.")
+        self.decision = decision
 
 
 class ProgressUpdate(AppendOnlyModel):
@@ -31,8 +62,14 @@ class ProgressUpdate(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A Slipped update's revised target date and reason, as its author gave them: applied to the
+    # recommendation when the update is accepted (at once, or by the scrutiny officer).
+    revised_target_date = models.DateField(null=True, blank=True, editable=False)
+    revision_reason = models.TextField(
+        blank=True, editable=False, max_length=LONG_TEXT_MAX, validators=[long_text_validator()]
+    )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-as_at", "-recorded_at", "-pk"]
@@ -46,6 +83,8 @@ class ProgressUpdate(AppendOnlyModel):
             ),
             # "Updates recorded in the last 30 days" on the dashboard and in the register.
             models.Index(fields=["recorded_at"], name="update_recorded_at"),
+            # And which recommendations those are, from the index alone at any size.
+            models.Index(fields=["recorded_at", "recommendation"], name="update_recorded_for"),
         ]
 
     def __str__(self) -> str:
@@ -64,16 +103,114 @@ class ProgressUpdate(AppendOnlyModel):
         except ValidationError as error:
             raise ValidationError({"as_at": error}) from None
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            Recommendation.objects.filter(pk=self.recommendation_id).refresh_current_status()
-        if self.__class__.recommendation.is_cached(self):
-            # The copy in memory no longer knows its status: defer the two fields, so that
-            # reading them loads them again, and saving it leaves them alone.
-            for name in DERIVED_FIELDS:
-                self.recommendation.__dict__.pop(name, None)
-
     @property
     def status_choice(self) -> Status:
         return Status(self.status)
+
+    @property
+    def decision_or_none(self) -> "UpdateDecision | None":
+        try:
+            return self.decision
+        except UpdateDecision.DoesNotExist:
+            return None
+
+    @property
+    def state(self) -> str:
+        """ "submitted", "accepted" or "returned"."""
+        decision = self.decision_or_none
+        return decision.outcome if decision else "submitted"
+
+    def accept(self, *, by, at=None) -> "UpdateDecision":
+        return self.decide(outcome=Outcome.ACCEPTED, by=by, at=at)
+
+    def return_to_author(self, *, by, comment: str) -> "UpdateDecision":
+        return self.decide(outcome=Outcome.RETURNED, by=by, comment=comment)
+
+    def decide(self, *, outcome: str, by, comment: str = "", at=None) -> "UpdateDecision":
+        """Record the one decision on this update. Raises ValidationError when returning without
+        a comment, and AlreadyDecided (carrying the first decision) when it has one: the unique
+        constraint on the update is what settles two clerks deciding at once."""
+        first = UpdateDecision.objects.select_related("decided_by").filter(update=self).first()
+        if first is not None:
+            raise AlreadyDecided(first)
+        decision = UpdateDecision(
+            update=self,
+            outcome=outcome,
+            decided_by=by,
+            comment=comment.strip(),
+            decided_at=at or timezone.now(),
+        )
+        decision.full_clean(exclude=["update", "decided_by"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                decision.save()
+        except IntegrityError:
+            raise AlreadyDecided(
+                UpdateDecision.objects.select_related("decided_by").get(update=self)
+            ) from None
+        self.decision = decision
+        return decision
+
+
+class UpdateDecision(AppendOnlyModel):
+    """The scrutiny officer's decision on one progress update: accepted, or returned with a
+    comment saying what is missing. Beside the update, never an edit of it; one per update."""
+
+    append_only_message = "Decisions on updates cannot be changed."
+
+    update = models.OneToOneField(ProgressUpdate, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_decisions"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(
+        "what is missing", blank=True, max_length=LONG_TEXT_MAX, validators=[long_text_validator()]
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome=Outcome.RETURNED, comment=""),
+                name="returned_update_has_comment",
+                violation_error_message="Say what is missing from the update to return it.",
+            ),
+        ]
+        indexes = [models.Index(fields=["outcome", "decided_at"], name="decision_outcome_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {date_format(self.decided_at)}"
+
+    def _apply_revision(self) -> None:
+        """The accepted update's revised target date and reason, onto its recommendation, with
+        history in the name of the update's author."""
+        update = self.update
+        recommendation = Recommendation.objects.select_for_update().get(pk=update.recommendation_id)
+        recommendation.revised_target_date = update.revised_target_date
+        recommendation.revision_reason = update.revision_reason
+        recommendation.version += 1
+        recommendation._history_user = update.author
+        recommendation.save(update_fields=["revised_target_date", "revision_reason", "version"])
+        if update.__class__.recommendation.is_cached(update):
+            for name in ["revised_target_date", "revision_reason", "version"]:
+                setattr(update.recommendation, name, getattr(recommendation, name))
+
+    def clean(self):
+        super().clean()
+        if self.outcome == Outcome.RETURNED and not self.comment.strip():
+            raise ValidationError({"comment": "Say what is missing from the update to return it."})
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if self.outcome == Outcome.ACCEPTED and self.update.revised_target_date:
+                self._apply_revision()
+            Recommendation.objects.filter(pk=self.update.recommendation_id).refresh_current_status()
+        update = self.update
+        if update.__class__.recommendation.is_cached(update):
+            # The copy in memory no longer knows its status: defer the derived fields, so that
+            # reading them loads them again, and saving it leaves them alone.
+            for name in DERIVED_FIELDS:
+                update.recommendation.__dict__.pop(name, None)

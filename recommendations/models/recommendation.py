@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -35,9 +35,28 @@ if TYPE_CHECKING:
     from .progress_update import ProgressUpdate
 
 
+def accepted_at_once(author) -> bool:
+    """Whether an update by `author` counts as soon as it is recorded: when acceptance is off, or
+    when its author is the scrutiny officer or an administrator (who would accept it)."""
+    return not settings.UPDATES_NEED_ACCEPTANCE or author.has_perm(
+        "recommendations.change_recommendation"
+    )
+
+
 def natural_sort_key(number: str) -> str:
     """Orders numbers as people read them: "2" before "10", "R3" before "R12"."""
     return re.sub(r"\d+", lambda digits: digits.group().zfill(10), number.strip().casefold())
+
+
+def _count_of(queryset) -> Coalesce:
+    """A COUNT(*) of `queryset` as an expression (correlated if it refers outside), 0 when
+    nothing matches."""
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(function="COUNT", template="COUNT(*)", output_field=models.IntegerField()))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
 def _progress_updates(recommendation_model) -> models.QuerySet:
@@ -69,11 +88,12 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
     def _derived_status_values(self) -> dict:
-        """The newest update's status and as-at date (by as-at date, then time recorded, then
-        id); "Not started" and none without one."""
+        """The newest accepted update's status and as-at date (by as-at date, then time
+        recorded, then id); "Not started" and none without one. Submitted and returned updates
+        never count."""
         newest = (
             _progress_updates(self.model)
-            .filter(recommendation=OuterRef("pk"))
+            .filter(recommendation=OuterRef("pk"), decision__outcome="accepted")
             .order_by("-as_at", "-recorded_at", "-pk")
         )
         return {
@@ -164,47 +184,100 @@ class RecommendationQuerySet(models.QuerySet):
         return self.alias(**self._stale_terms(today))
 
     @staticmethod
-    def _stale_terms(today: datetime.date) -> dict:
+    def stale_reference(today: datetime.date, review) -> Coalesce:
+        """The date before which an update of a recommendation of `review` (a review, or an
+        OuterRef to one) is stale: the last progress report on it before today, else 90 days
+        ago."""
         last_reported = WorkProgrammeItem.objects.last_progress_report_date(
-            review=OuterRef("review"), before=today
+            review=review, before=today
         )
         fallback = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return Coalesce(
+            Subquery(last_reported, output_field=models.DateField()),
+            Value(fallback),
+            output_field=models.DateField(),
+        )
+
+    @classmethod
+    def _stale_terms(cls, today: datetime.date, review_outside: bool = False) -> dict:
+        """The two terms of STALE. With `review_outside`, for a subquery of a Review query
+        annotated with `stale_reference(today, OuterRef("pk"))` as `stale_reference`: the
+        database then computes the reference once per review rather than once per row."""
+        if review_outside:
+            reference, report = OuterRef("stale_reference"), OuterRef("report_to_executive_date")
+        else:
+            reference = cls.stale_reference(today, OuterRef("review"))
+            report = F("review__report_to_executive_date")
         return {
-            "stale_reference": Coalesce(
-                Subquery(last_reported, output_field=models.DateField()),
-                Value(fallback),
-                output_field=models.DateField(),
-            ),
+            "stale_reference": reference,
             "stale_since": Coalesce(
-                "last_update_date",
-                "review__report_to_executive_date",
-                TruncDate("created_at"),
-                output_field=models.DateField(),
+                "last_update_date", report, TruncDate("created_at"), output_field=models.DateField()
             ),
         }
 
-    def flag_counts(self, today: datetime.date, **extra: Q) -> dict[str, int]:
+    def of_outer_review(self, today: datetime.date):
+        """These recommendations as a subquery of a Review query annotated with
+        `stale_reference` (see `in_reviews`): those of each review, with the terms of the rules
+        taken from the review outside."""
+        return (
+            self.filter(review=OuterRef("pk"))
+            .alias(**self._stale_terms(today, review_outside=True))
+            .with_effective_target()
+        )
+
+    def flag_counts(self, today: datetime.date, mine=None, **extra: Q) -> dict[str, int]:
         """How many are open, overdue, stale and response overdue, in one query.
 
         Each count uses the same condition as its named queryset; `extra` adds counts of other
-        conditions (which may use the annotations those conditions use). The database computes
-        every row's stale reference once, in an inner query, and counts over the result, rather
-        than once per count (the current status and newest update's date are stored columns).
+        conditions (which may use the annotations those conditions use), and `mine` (another
+        Recommendation queryset) adds `yours`: how many of those are overdue or stale. Each count
+        is its own subquery, so that the database answers it from the index that suits it (see
+        migration 0011) rather than reading every row; the ones that depend on a review's last
+        progress report are counted review by review, so that its reference date is computed
+        once per review rather than once per recommendation.
         """
+        rows = self.with_effective_target()
         conditions = {
             "open": OPEN,
             "overdue": overdue_condition(today),
-            "stale": STALE,
             "response_overdue": response_overdue_condition(today),
-            **extra,
         }
-        # The terms the counts use are annotations, so that the counts refer to the inner
-        # query's columns.
-        return (
-            self.annotate(**self._stale_terms(today), effective_target=EFFECTIVE_TARGET)
+        counts = {name: _count_of(rows.filter(q)) for name, q in conditions.items()}
+        # The terms of STALE join the review: only for the conditions that use them.
+        stale_terms = {"stale_since", "stale_reference"}
+        counts |= {
+            name: _count_of(
+                (
+                    rows._with_stale_terms(today)
+                    if stale_terms & q.referenced_base_fields
+                    else rows
+                ).filter(q)
+            )
+            for name, q in extra.items()
+        }
+        counts["stale"] = self._sum_by_review(today, self.of_outer_review(today).filter(STALE))
+        if mine is not None:
+            counts["yours"] = self._sum_by_review(
+                today, mine.of_outer_review(today).filter(needs_update_condition(today))
+            )
+        # One row of subqueries, each evaluated once; the row comes from any one-row query.
+        found = Review.objects.order_by().annotate(**counts).values(*counts)[:1]
+        found = next(iter(found), None)
+        return found or dict.fromkeys(counts, 0)
+
+    def _sum_by_review(self, today: datetime.date, of_outer_review) -> Coalesce:
+        """The number of rows of `of_outer_review` (an `of_outer_review()` queryset) over all
+        reviews, as an expression: each review's stale reference computed once."""
+        per_review = (
+            Review.objects.annotate(
+                stale_reference=self.stale_reference(today, OuterRef("pk")),
+                n=_count_of(of_outer_review),
+            )
             .order_by()
-            .aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
+            .annotate(total=Func(F("n"), function="SUM"))
+            .values("total")
         )
+        return Coalesce(Subquery(per_review, output_field=models.IntegerField()), Value(0))
 
     def status_counts_by_review(self) -> dict[int, dict[str, int]]:
         """{review id: {status code: how many of these recommendations have it}}, in one query
@@ -308,6 +381,38 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["review", "sort_key"]
+        # The dashboard's counts and the register's pages, answered from small indexes rather
+        # than by reading every (wide) row; see docs/architecture.md, "At any size".
+        indexes = [
+            # Open, by review: the open and response-overdue counts, and the dashboard's
+            # coming progress reports (open recommendations not updated since a date).
+            models.Index(
+                fields=["review", "response", "last_update_date"],
+                condition=OPEN,
+                name="recommendation_open",
+            ),
+            # Unfinished, by review, with what the overdue and stale rules read (as key columns,
+            # which SQLite allows too): each review's overdue and stale counts without visiting
+            # the rows.
+            models.Index(
+                fields=[
+                    "review",
+                    "last_update_date",
+                    "created_at",
+                    "revised_target_date",
+                    "target_date",
+                ],
+                condition=UNFINISHED,
+                name="recommendation_unfinished",
+            ),
+            # Unfinished, by effective target date: the overdue count.
+            models.Index(EFFECTIVE_TARGET, condition=UNFINISHED, name="recommendation_overdue"),
+            # The register's default order within a review, and its target date and last
+            # update orders (descending, with no date last, on PostgreSQL: migration 0011).
+            models.Index(fields=["review", "sort_key", "id"], name="recommendation_review_order"),
+            models.Index(EFFECTIVE_TARGET, "id", name="recommendation_target_order"),
+            models.Index(fields=["last_update_date"], name="recommendation_updated_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "number"], name="recommendation_number_unique_in_review"
@@ -388,21 +493,26 @@ class Recommendation(models.Model):
         revised_target_date: datetime.date | None = None,
         revision_reason: str = "",
     ) -> "ProgressUpdate":
-        """Append a progress update; a Slipped one may revise the target date in the same step.
+        """Append a progress update; a Slipped one may revise the target date, which takes effect
+        when the update is accepted (in the same step when accepted at once).
 
-        The update meets the model's rules (dates, length) or ValidationError is raised.
+        The update meets the model's rules (dates, length) or ValidationError is raised. It is
+        submitted, for the scrutiny officer to accept or return, unless `accepted_at_once()`.
         """
         update = self.updates.model(
-            recommendation=self, author=author, as_at=as_at, status=status, narrative=narrative
+            recommendation=self,
+            author=author,
+            as_at=as_at,
+            status=status,
+            narrative=narrative,
+            revised_target_date=revised_target_date,
+            revision_reason=revision_reason if revised_target_date is not None else "",
         )
         update.full_clean(exclude=["recommendation", "author"])
         update.save()
-        if revised_target_date is not None:
-            self.revised_target_date = revised_target_date
-            self.revision_reason = revision_reason
-            self.version += 1
-            self._history_user = author
-            self.save(update_fields=["revised_target_date", "revision_reason", "version"])
+        if accepted_at_once(author):
+            # Accepting applies a revised target date (with history) and refreshes the status.
+            update.accept(by=author, at=update.recorded_at)
         return update
 
     @transaction.atomic

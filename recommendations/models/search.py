@@ -11,9 +11,12 @@ def search_document_expression(progress_update_model):
     """What the register searches on PostgreSQL: the recommendation's text (weight A, so that
     it ranks above the updates) then its updates' narratives, oldest first (weight B), with
     English stemming. Takes the update model so that a migration can use it with its own."""
+    updates = progress_update_model.objects.filter(recommendation=OuterRef("pk"))
+    if any(field.name == "decision" for field in progress_update_model._meta.get_fields()):
+        # Only accepted updates are searchable (a migration before decisions searches them all).
+        updates = updates.filter(decision__outcome="accepted")
     narratives = (
-        progress_update_model.objects.filter(recommendation=OuterRef("pk"))
-        .order_by()
+        updates.order_by()
         .values("recommendation")
         .annotate(all=StringAgg("narrative", delimiter=Value(" "), order_by="pk"))
         .values("all")

@@ -22,8 +22,10 @@ from .recommendation import Recommendation
 
 def answered_condition() -> Q:
     """The one rule for "answered": a progress update recorded for the recommendation on or after
-    the request was made, written against a `RequestedRecommendation` row. When updates need
-    accepting (a later issue), only accepted ones will count here."""
+    the request was made, and not returned, written against a `RequestedRecommendation` row.
+    A submitted update answers: the officer has done what was asked, and a reminder should not
+    chase them while the scrutiny officer checks it; a returned one does not, so they are chased
+    again until they answer it with a new update."""
     return Q(Exists(_answers()))
 
 
@@ -31,7 +33,7 @@ def _answers() -> models.QuerySet:
     """The updates that answer a `RequestedRecommendation` (an OuterRef)."""
     return ProgressUpdate.objects.filter(
         recommendation=OuterRef("recommendation"), recorded_at__gte=OuterRef("request__created_at")
-    )
+    ).exclude(decision__outcome="returned")
 
 
 class UpdateRequestQuerySet(models.QuerySet):
@@ -136,19 +138,28 @@ class EmailQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=True).exclude(error="")
 
     def to_on(self, user, day: datetime.date):
-        """The emails queued for `user` on `day` (local time): at most one a day goes."""
-        return self.filter(recipient=user, queued_at__date=day)
+        """The emails of requests and reminders queued for `user` on `day` (local time): at most
+        one a day goes. An email saying an update was returned is not one of them."""
+        return self.filter(recipient=user, queued_at__date=day).exclude(kind=Email.Kind.RETURNED)
 
 
 class Email(models.Model):
-    """One email to one person for one request: the recommendations it listed and what became of
-    it. Sending goes through the task queue (recommendations/requests/tasks.py)."""
+    """One email to one person for one request (the recommendations it listed), or telling an
+    officer their update was returned (the decision), and what became of it. Sending goes
+    through the task queue (recommendations/requests/tasks.py)."""
 
     class Kind(models.TextChoices):
         REQUEST = "request", "Request"
         REMINDER = "reminder", "Reminder"
+        RETURNED = "returned", "Update returned"
 
-    request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="emails")
+    # None for an email telling an officer their update was returned (`decision`).
+    request = models.ForeignKey(
+        UpdateRequest, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    decision = models.OneToOneField(
+        "UpdateDecision", on_delete=models.PROTECT, related_name="email", null=True, blank=True
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_request_emails"
     )

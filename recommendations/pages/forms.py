@@ -18,10 +18,47 @@ from scrutiny.text import LONG_TEXT_MAX
 
 from .. import access
 from ..choices import Closure, Response, Status
-from ..models import Recommendation
+from ..models import MAX_EVIDENCE_FILES, Recommendation, evidence
 
 NARRATIVE_MAX = LONG_TEXT_MAX
 TEXT_MAX = LONG_TEXT_MAX
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (Django's documented way)."""
+
+    allow_multiple_selected = True
+    template_name = "django/forms/widgets/input.html"
+
+
+class EvidenceField(forms.FileField):
+    """Up to MAX_EVIDENCE_FILES files, each with a safe name, of an allowed kind by its content
+    and at most 20 MB. Cleans to a list of (uploaded file, content type)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("class", "govuk-file-upload")
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_EVIDENCE_FILES:
+            raise ValidationError(
+                f"You can add at most {MAX_EVIDENCE_FILES} files to an update; you chose "
+                f"{len(files)}."
+            )
+        errors, cleaned = [], []
+        for uploaded in files:
+            try:
+                evidence.check_name(uploaded.name)
+                cleaned.append((uploaded, evidence.check_content(uploaded)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 def max_length_message(label: str, limit: int) -> str:
@@ -70,10 +107,15 @@ class ProgressUpdateForm(Form):
         error_messages={"max_length": max_length_message("Reason for revising", TEXT_MAX)},
     )
 
+    evidence = EvidenceField(
+        label="Evidence (optional)",
+        help_text=f"Up to {MAX_EVIDENCE_FILES} files, each up to 20 MB: {evidence.KINDS_TEXT}.",
+    )
+
     # Asked only when the status is Slipped (revealed beneath that choice).
     slipped_fields = ("revised_target_date", "revision_reason")
     # The order of the page, so the error summary lists problems in the order they appear.
-    field_order = ["as_at", "status", *slipped_fields, "narrative"]
+    field_order = ["as_at", "status", *slipped_fields, "narrative", "evidence"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

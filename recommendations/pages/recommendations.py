@@ -1,5 +1,6 @@
 """A recommendation's page, its history, an officer's own list, and the clerk's editing pages."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,7 +10,7 @@ from scrutiny.history import HistoryEntry, history_of
 
 from .. import access
 from ..access import readers_only
-from ..models import Recommendation
+from ..models import ProgressUpdate, Recommendation
 from .forms import ClosureForm, RecommendationForm
 
 
@@ -34,7 +35,9 @@ def show_recommendation(request, pk):
         {
             "recommendation": recommendation,
             "review": recommendation.review,
-            "updates": recommendation.updates.select_related("author"),
+            "updates": access.updates_visible_to(request.user, recommendation.updates.all())
+            .select_related("author", "decision__decided_by")
+            .prefetch_related(Prefetch("evidence", to_attr="evidence_files")),
             "overdue": recommendation.is_overdue,
             "stale": recommendation.is_stale,
             "may_update": access.may_update(request.user, recommendation),
@@ -53,15 +56,18 @@ def show_recommendation_history(request, pk):
         {
             "recommendation": recommendation,
             "review": recommendation.review,
-            "entries": recommendation_history(recommendation),
+            "entries": recommendation_history(recommendation, request.user),
         },
     )
 
 
-def recommendation_history(recommendation) -> list[HistoryEntry]:
-    """The recommendation's changes and its progress updates (append-only, so each is one event)."""
+def recommendation_history(recommendation, user) -> list[HistoryEntry]:
+    """The recommendation's changes and the progress updates `user` may see (append-only, so each
+    is one event)."""
     entries = history_of(recommendation)
-    for update in recommendation.updates.select_related("author"):
+    for update in access.updates_visible_to(user, recommendation.updates.all()).select_related(
+        "author"
+    ):
         entries.append(
             HistoryEntry(
                 when=update.recorded_at,
@@ -92,6 +98,7 @@ def list_my_recommendations(request):
             r.sort_key,
         )
     )
+    _attach_own_pending_updates(request.user, recommendations)
     return render(
         request,
         "pages/list_my_recommendations.html",
@@ -100,6 +107,23 @@ def list_my_recommendations(request):
             "attention_count": sum(r.is_overdue or r.is_stale for r in recommendations),
         },
     )
+
+
+def _attach_own_pending_updates(user, recommendations) -> None:
+    """Set `own_pending` on each recommendation: the user's newest own update on it when that one
+    is submitted (awaiting check) or returned, else None. One query."""
+    newest = {}
+    for update in (
+        ProgressUpdate.objects.filter(
+            author=user, recommendation__in=[r.pk for r in recommendations]
+        )
+        .select_related("decision")
+        .order_by("recommendation", "-recorded_at", "-pk")
+    ):
+        newest.setdefault(update.recommendation_id, update)
+    for recommendation in recommendations:
+        update = newest.get(recommendation.pk)
+        recommendation.own_pending = update if update and update.state != "accepted" else None
 
 
 @require_http_methods(["GET", "POST"])

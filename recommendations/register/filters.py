@@ -9,9 +9,13 @@ import datetime
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from reviews.models import Committee, Organisation, Review
 from scrutiny.forms import Form, GovUKCheckboxes, ModelChoiceField
@@ -33,7 +37,7 @@ def recently_updated(today: datetime.date, days: int) -> Q:
 
     A set of ids found once through the index on `recorded_at`, rather than a lookup per row.
     """
-    recent = ProgressUpdate.objects.filter(recorded_at__gte=recorded_since(today, days))
+    recent = ProgressUpdate.objects.accepted().filter(recorded_at__gte=recorded_since(today, days))
     return Q(pk__in=recent.values("recommendation"))
 
 
@@ -74,6 +78,41 @@ STATUS_ORDER = Case(
 UPDATED_WITHIN_CHOICES = [("", "Any time"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
 
 
+class SelectWidget(forms.Select):
+    """A select drawn in one pass rather than a template per option: the same markup, for the
+    thousands of reviews a large register offers (Django's option templates took over a second
+    for 8,000). Named so that its widget type is still "select", which the GOV.UK form
+    rendering styles as one. `options`, if given, returns the (value, label) pairs after the
+    field's empty choice, read as plain values rather than as model instances."""
+
+    def __init__(self, attrs=None, choices=(), options=None):
+        super().__init__(attrs, choices)
+        self.options = options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        choices = self.choices
+        if self.options is not None:
+            # Only the first choice: a model field's empty one, read without a query.
+            first = next(iter(choices), None)
+            choices = [*([first] if first and first[0] == "" else []), *self.options()]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+def _review_options():
+    """Every review as (id, title), in title order: the register's review filter."""
+    return Review.objects.order_by("title").values_list("pk", "title")
+
+
 class RegisterFilterForm(Form):
     q = forms.CharField(
         label="Search",
@@ -91,6 +130,7 @@ class RegisterFilterForm(Form):
     review = ModelChoiceField(
         Review.objects.order_by("title"),
         required=False,
+        widget=SelectWidget(options=_review_options),
         empty_label="All reviews",
         error_messages={"invalid_choice": "Select a review from the list"},
     )
@@ -126,6 +166,7 @@ class RegisterFilterForm(Form):
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     ranked = False  # whether filter() ordered by search relevance
+    rank = None  # and if so, the relevance (the `search_rank` of each row)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -166,20 +207,40 @@ class RegisterFilterForm(Form):
         if Flag.PRIORITY in flags:
             queryset = queryset.filter(is_priority=True)
         # The named querysets are the one definition of each word; the dashboard counts use them too.
+        # As conditions on the rows themselves, so that the database can use the partial
+        # indexes made for them.
         if Flag.OVERDUE in flags:
-            queryset = queryset.filter(pk__in=Recommendation.objects.overdue(today).values("pk"))
+            queryset = queryset.overdue(today)
         if Flag.STALE in flags:
-            queryset = queryset.filter(pk__in=Recommendation.objects.stale(today).values("pk"))
+            queryset = queryset.stale(today)
         if Flag.RESPONSE_OVERDUE in flags:
-            queryset = queryset.filter(
-                pk__in=Recommendation.objects.response_overdue(today).values("pk")
-            )
+            queryset = queryset.response_overdue(today)
         if data.get("updated_within"):
             queryset = updated_recently(queryset, today, int(data["updated_within"]))
-        self.ranked = False
+        self.ranked, self.rank = False, None
         if data.get("q"):
-            queryset, self.ranked = search(queryset, data["q"])
+            queryset, self.rank = search(queryset, data["q"])
+            self.ranked = self.rank is not None
         return queryset.order_by(*self.ordering(self.ranked))
+
+    def page(self, number, today: datetime.date) -> Page:
+        """Page `number` of the register as filtered, its rows with the flags of
+        `with_flags(today)` and their review and lead organisation.
+
+        The database counts and orders the matching ids alone, and computes the flags only for
+        the page's rows, found by those ids (a subquery): two queries whatever the size.
+        """
+        ids = self.filter(Recommendation.objects.all(), today).values("pk")
+        page = Paginator(ids, PAGE_SIZE).get_page(number)
+        rows = (
+            Recommendation.objects.with_flags(today)
+            .select_related("lead_organisation")
+            .filter(pk__in=page.object_list)
+        )
+        if self.ranked:
+            rows = rows.annotate(search_rank=self.rank)
+        page.object_list = list(rows.order_by(*self.ordering(self.ranked)))
+        return page
 
     def ordering(self, ranked: bool) -> list:
         sort = self.cleaned_data.get("sort") or ("relevance" if ranked else Sort.REVIEW)
@@ -212,20 +273,19 @@ class RegisterFilterForm(Form):
 
 
 def search(queryset, terms: str):
-    """Match the recommendation's text or any of its update narratives; (queryset, ranked).
+    """Match the recommendation's text or any of its update narratives: (the queryset, the
+    relevance it is annotated with as `search_rank`, or None where there is none).
 
     On PostgreSQL, against the stored `search_document` (the text and every narrative, kept up
     to date by the model and indexed), so no row's document is built at request time.
     """
     if connection.vendor == "postgresql":
         query = SearchQuery(terms, search_type="websearch", config=SEARCH_CONFIG)
-        queryset = queryset.filter(search_document=query).annotate(
-            search_rank=SearchRank(F("search_document"), query)
-        )
-        return queryset, True
+        rank = SearchRank(F("search_document"), query)
+        return queryset.filter(search_document=query).annotate(search_rank=rank), rank
     for word in terms.split():
-        in_updates = ProgressUpdate.objects.filter(
+        in_updates = ProgressUpdate.objects.accepted().filter(
             recommendation=OuterRef("pk"), narrative__icontains=word
         )
         queryset = queryset.filter(Q(text__icontains=word) | Exists(in_updates))
-    return queryset, False
+    return queryset, None

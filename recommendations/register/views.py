@@ -1,6 +1,5 @@
 """The register: every recommendation across reviews, with filters that live in the URL."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ..access import readers_only
 from ..models import Recommendation
 from ..trackers.writing import write_csv, write_xlsx
-from .filters import PAGE_SIZE, RegisterFilterForm, Sort
+from .filters import RegisterFilterForm, Sort
 
 
 @require_safe
@@ -19,10 +18,7 @@ def show_register(request):
     form = RegisterFilterForm(request.GET)
     page = None
     if form.is_valid():
-        recommendations = form.filter(
-            Recommendation.objects.with_flags(today).select_related("lead_organisation"), today
-        )
-        page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = form.page(request.GET.get("page"), today)
     return render(
         request,
         "register/show_register.html",

@@ -45,16 +45,53 @@ def email_context(email: Email) -> dict:
     }
 
 
+def returned_email_context(email: Email) -> dict:
+    decision = email.decision
+    update = decision.update
+    recommendation = update.recommendation
+    return {
+        "email": email,
+        "recipient": email.recipient,
+        "decision": decision,
+        "update": update,
+        "recommendation": recommendation,
+        "url": absolute_url(recommendation.get_absolute_url()),
+        "add_url": absolute_url(
+            reverse("recommendations:add_progress_update", args=[recommendation.pk])
+        ),
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
+
+
 def build_message(email: Email, address: str) -> EmailMultiAlternatives:
-    context = email_context(email)
-    subject = " ".join(render_to_string("requests/email_subject.txt", context).split())
+    if email.kind == Email.Kind.RETURNED:
+        context, prefix = returned_email_context(email), "requests/returned_email"
+    else:
+        context, prefix = email_context(email), "requests/email"
+    subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("requests/email_body.txt", context),
+        body=render_to_string(f"{prefix}_body.txt", context),
         to=[address],
     )
-    message.attach_alternative(render_to_string("requests/email_body.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{prefix}_body.html", context), "text/html")
     return message
+
+
+def queue_returned_update_email(decision) -> Email:
+    """Record and queue the email telling an update's author it was returned, and why."""
+    from .tasks import queue_email
+
+    email = Email.objects.create(
+        recipient_id=decision.update.author_id,
+        kind=Email.Kind.RETURNED,
+        decision=decision,
+        queued_at=decision.decided_at,
+    )
+    email.recommendations.set([decision.update.recommendation_id])
+    queue_email(email)
+    return email
 
 
 def claim(email: Email) -> bool:

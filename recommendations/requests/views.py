@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import access
+from ..dashboard.views import updates_to_check_count
 from .asking import plan_request, send_request
 from .forms import AskForUpdatesForm, back_url, initial_from_query
 from .reminders import send_reminders_now
@@ -56,11 +57,9 @@ def ask_for_updates(request):
 @require_safe
 def show_update_request(request, pk):
     update_request = access.get_update_request(request, pk)
-    return render(
-        request,
-        "requests/show_update_request.html",
-        request_page_context(update_request, timezone.localdate()),
-    )
+    context = request_page_context(update_request, timezone.localdate())
+    context["to_check_count"] = updates_to_check_count(request.user)
+    return render(request, "requests/show_update_request.html", context)
 
 
 @require_POST

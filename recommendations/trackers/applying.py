@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from reviews.models import Committee, Organisation, Review
 
-from ..models import ProgressUpdate, Recommendation, natural_sort_key
+from ..models import Outcome, ProgressUpdate, Recommendation, UpdateDecision, natural_sort_key
 from .planning import Action, Plan, RecommendationPlan, plan_import
 from .reading import read_tracker
 
@@ -211,6 +211,19 @@ class _PlanWriter:
             for update in rec_plan.new_updates
         ]
         ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
+        # Imported updates are accepted at once, by the importer, as they are imported.
+        UpdateDecision.objects.bulk_create(
+            [
+                UpdateDecision(
+                    update=update,
+                    outcome=Outcome.ACCEPTED,
+                    decided_by=self.user,
+                    decided_at=self.now,
+                )
+                for update in updates
+            ],
+            batch_size=2000,
+        )
         # bulk_create skips ProgressUpdate.save(): bring the stored current status of every
         # recommendation given an update up to date, in one statement. Picked by a subquery (the
         # updates recorded now) rather than a list of ids, which could pass SQLite's parameter

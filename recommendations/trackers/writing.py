@@ -24,7 +24,10 @@ def tracker_rows(recommendations) -> Iterator[list]:
         "review__committee", "lead_organisation"
     ).prefetch_related(
         "partners",
-        Prefetch("updates", queryset=ProgressUpdate.objects.order_by("as_at", "recorded_at", "pk")),
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.accepted().order_by("as_at", "recorded_at", "pk"),
+        ),
     )
     yield list(COLUMNS)
     for rec in queryset:

@@ -52,12 +52,10 @@ def test_an_officer_adds_a_slipped_update_with_a_revised_date_and_sees_it(page, 
     expect(newest).to_contain_text("Slipped")
     expect(newest).to_contain_text("The second focus session was postponed by the police.")
     expect(newest).to_contain_text("Added by Demo Officer")
-    expect(page.locator(".govuk-summary-list")).to_contain_text(
-        f"Revised target date {date_format(revised)}"
-    )
-    expect(page.locator(".govuk-summary-list")).to_contain_text(
-        "Reason: The cadets' programme moved to next term."
-    )
+    # Submitted: the revised date is proposed, and takes effect when the scrutiny officer accepts.
+    expect(newest).to_contain_text("Submitted, awaiting check")
+    expect(newest).to_contain_text(f"Revised target date proposed: {date_format(revised)}")
+    expect(newest).to_contain_text("Reason: The cadets' programme moved to next term.")
     assert_accessible(page)
 
 
@@ -104,6 +102,8 @@ def test_the_add_update_form_can_be_completed_with_the_keyboard_alone(page, demo
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_narrative"
     page.keyboard.type("The script is agreed with the National Crime Agency.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_evidence"  # optional: passed by
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Add progress update"
     page.keyboard.press("Enter")

@@ -7,20 +7,24 @@ errors: the fingerprint of the database is the same before and after every reque
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recommendations.appendix import build_appendix, pdf_cache, publish_appendix
 from recommendations.models import (
     Email,
+    Evidence,
     ImportJob,
     PdfJob,
     ProgressUpdate,
     PublishedAppendix,
     Recommendation,
+    UpdateDecision,
     UpdateRequest,
 )
+from recommendations.models.evidence import add_evidence
 from recommendations.requests.asking import plan_request, send_request
 from reviews.models import Meeting, Review, WorkProgrammeItem
-from tests.factories import make_progress_report_item
+from tests.factories import make_progress_report_item, make_update
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +109,14 @@ PAGES = [
     ("/update-requests/ask/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/update-requests/{update_request}/", only(EDITORS, 200), everyone(405)),
     ("/update-requests/{update_request}/reminders/", everyone(405), only(EDITORS, 302)),
+    ("/updates/to-check/", only(EDITORS, 200), everyone(405)),
+    ("/updates/{update}/decide/", everyone(405), only(EDITORS, 200)),
+    # Evidence on `officer`'s submitted update: its author and those who check it; 404 for others.
+    (
+        "/evidence/{evidence}/",
+        only({"officer", "clerk", "administrator"}, 200, refused=404),
+        everyone(405),
+    ),
 ]
 
 CASES = [
@@ -130,6 +142,8 @@ def fingerprint() -> dict:
         "update requests": UpdateRequest.objects.count(),
         "emails": Email.objects.count(),
         "emails sent": Email.objects.filter(sent_at__isnull=False).count(),
+        "decisions": UpdateDecision.objects.count(),
+        "evidence": Evidence.objects.count(),
     }
 
 
@@ -186,6 +200,21 @@ def update_request(review, meeting, recommendation, clerk, officer):
     return send_request(plan_request(meeting, [review], meeting.date), requested_by=clerk)
 
 
+@pytest.fixture
+def update(recommendation, officer):
+    """`officer`'s update on `recommendation`, submitted and waiting to be checked."""
+    return make_update(
+        recommendation, as_at=datetime.date(2019, 1, 7), author=officer, accepted=False
+    )
+
+
+@pytest.fixture
+def evidence(update):
+    return add_evidence(
+        update, SimpleUploadedFile("Minutes.pdf", b"%PDF-1.4\n%%EOF\n"), "application/pdf"
+    )
+
+
 @pytest.mark.parametrize(("path", "method", "role", "expected"), CASES)
 def test_access(request, client, review, recommendation, meeting, path, method, role, expected):
     if role != SIGNED_OUT:
@@ -203,6 +232,8 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         update_request=(
             request.getfixturevalue("update_request").pk if "{update_request}" in path else 0
         ),
+        update=request.getfixturevalue("update").pk if "{update}" in path else 0,
+        evidence=request.getfixturevalue("evidence").pk if "{evidence}" in path else 0,
     )
     before = fingerprint()
 
@@ -271,6 +302,7 @@ def test_a_signed_in_user_with_no_role_reads_nothing(client, review, recommendat
         "/work-programme/999999/edit/",
         "/work-programme/999999/remove/",
         "/update-requests/999999/",
+        "/evidence/999999/",
     ],
 )
 def test_a_record_that_does_not_exist_is_not_found(request, client, role, path):

@@ -9,6 +9,7 @@ from recommendations.choices import Status
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.trackers.applying import import_tracker
 from tests.factories import (
+    accept_all,
     bulk_recommendations,
     make_recommendation,
     make_review,
@@ -91,11 +92,11 @@ def test_an_update_changes_only_its_own_recommendations_status():
     assert stored(two.pk) == (Status.NOT_STARTED, None)
 
 
-def test_record_progress_updates_the_stored_status_and_the_copy_in_memory():
+def test_record_progress_updates_the_stored_status_and_the_copy_in_memory(clerk):
     recommendation = make_recommendation(target_date=D(2019, 3, 31))
     assert recommendation.status() == Status.NOT_STARTED
     recommendation.record_progress(
-        author=make_user(),
+        author=clerk,
         as_at=D(2019, 3, 1),
         status=Status.SLIPPED,
         narrative="Delayed.",
@@ -153,7 +154,7 @@ def test_an_update_added_in_the_admin_updates_the_stored_status(client, administ
     assert Recommendation.history.count() == history_before
 
 
-def test_an_update_added_through_the_page_updates_the_stored_status(
+def test_an_update_added_through_the_page_updates_the_stored_status_once_accepted(
     client, officer, recommendation
 ):
     client.force_login(officer)
@@ -168,6 +169,9 @@ def test_an_update_added_through_the_page_updates_the_stored_status(
         },
     )
     assert response.status_code == 302
+    # Submitted, it does not count until the scrutiny officer accepts it.
+    assert stored(recommendation.pk) == (Status.NOT_STARTED, None)
+    recommendation.updates.get().accept(by=make_user("someone", role="Scrutiny officer"))
     assert stored(recommendation.pk) == (Status.ON_TRACK, D(2019, 1, 7))
 
 
@@ -200,7 +204,12 @@ def test_an_import_updates_the_stored_status_of_new_and_existing_recommendations
             ),
         ),
         "tracker.csv",
-        user=make_user(),
+        user=(importer := make_user()),
+    )
+    # Imported updates are accepted at once, by the importer, as they were imported.
+    imported = ProgressUpdate.objects.filter(narrative__in=["Done.", "Late."])
+    assert (
+        imported.count() == imported.accepted().filter(decision__decided_by=importer).count() == 2
     )
     assert stored(existing.pk) == (Status.ACHIEVED, D(2019, 3, 4))
     assert stored(untouched.pk) == (Status.SLIPPED, D(2019, 1, 7))
@@ -223,7 +232,7 @@ def test_refreshing_sets_every_chosen_recommendation_in_one_statement(
 ):
     recommendations = [make_recommendation() for _ in range(5)]
     for n, recommendation in enumerate(recommendations):
-        ProgressUpdate.objects.bulk_create(
+        updates = ProgressUpdate.objects.bulk_create(
             [
                 ProgressUpdate(
                     recommendation=recommendation,
@@ -235,6 +244,7 @@ def test_refreshing_sets_every_chosen_recommendation_in_one_statement(
                 )
             ]
         )
+        accept_all(updates)
     with django_assert_num_queries(1):
         assert Recommendation.objects.filter(
             pk__in=[r.pk for r in recommendations]

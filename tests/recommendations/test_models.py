@@ -92,7 +92,7 @@ def test_a_progress_update_cannot_be_deleted():
     assert ProgressUpdate.objects.filter(pk=update.pk).exists()
 
 
-def test_recording_a_slipped_update_revises_the_target_date_in_the_history_of_its_author():
+def test_accepting_a_slipped_update_revises_the_target_date_in_the_history_of_its_author():
     officer = make_user()
     recommendation = make_recommendation(target_date=D(2019, 3, 31))
     recommendation.record_progress(
@@ -103,6 +103,11 @@ def test_recording_a_slipped_update_revises_the_target_date_in_the_history_of_it
         revised_target_date=D(2019, 7, 31),
         revision_reason="No reply yet.",
     )
+    # Submitted: the revision waits for the scrutiny officer, and takes effect on acceptance.
+    recommendation.refresh_from_db()
+    assert recommendation.effective_target_date == D(2019, 3, 31)
+    assert recommendation.history.count() == 1
+    recommendation.updates.get().accept(by=make_user(role="Scrutiny officer"))
     recommendation.refresh_from_db()
     assert recommendation.effective_target_date == D(2019, 7, 31)
     assert recommendation.updates.get().author == officer

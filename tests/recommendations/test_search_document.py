@@ -76,9 +76,9 @@ def test_editing_the_text_rewrites_the_document_and_other_edits_leave_it_alone()
 
 
 @postgresql_only
-def test_each_new_update_adds_its_narrative():
+def test_each_new_update_adds_its_narrative_once_accepted():
     rec = make_recommendation("1", text="That schools are visited.")
-    clerk = make_user()
+    clerk = make_user(role="Scrutiny officer")  # so the updates count (and are searched) at once
     rec.record_progress(author=clerk, as_at=D(2019, 1, 1), status="on_track", narrative="Police.")
     assert stale_documents() == []
     rec.record_progress(
@@ -148,3 +148,16 @@ def test_on_sqlite_the_document_stays_empty():
     assert Recommendation.objects.refresh_search_document() == 0
     rec.refresh_from_db()
     assert rec.search_document is None
+
+
+@postgresql_only
+def test_a_submitted_update_is_searched_only_once_accepted():
+    rec = make_recommendation("1", text="That schools are visited.")
+    officer = make_user()
+    update = rec.record_progress(
+        author=officer, as_at=D(2019, 1, 1), status="on_track", narrative="Police."
+    )
+    assert searched_now("police") == []
+    update.accept(by=make_user(role="Scrutiny officer"))
+    assert stale_documents() == []
+    assert [number for number, _rank in searched_now("police")] == ["1"]

@@ -29,15 +29,18 @@ def published():
 
 
 def late_update(published) -> ProgressUpdate:
-    """An update dated before D, recorded after the copy was published."""
+    """An update dated before D, recorded and accepted after the copy was published."""
     recommendation = published.review.recommendations.get(number="2")
     with time_machine.travel(at(datetime.date(2019, 1, 18)), tick=False):
-        return recommendation.record_progress(
+        update = recommendation.record_progress(
             author=User.objects.get(username="officer"),
             as_at=datetime.date(2019, 1, 12),
             status=Status.SLIPPED,
             narrative="Late news: the second Cadets session was postponed.",
         )
+    with time_machine.travel(at(datetime.date(2019, 1, 19)), tick=False):
+        update.accept(by=published.published_by)
+    return update
 
 
 def test_rendering_again_for_its_d_and_k_gives_the_same_html(published):

@@ -304,3 +304,96 @@ def test_coming_up_counts_the_never_updated_when_a_review_has_had_no_report_yet(
         "1 of 2 open recommendations has had no update yet; there has been no earlier progress "
         "report." in text
     )
+
+
+def committee_section(content: str, name: str) -> str:
+    """The dashboard's part for one committee: from its heading to the next one."""
+    heading = re.search(
+        rf'app-committee-heading">(<a [^>]+>)?{re.escape(name)}(</a>)?</h3>', content
+    )
+    start = heading.start()
+    end = content.find("app-committee-heading", start + 1)
+    return content[start : end if end != -1 else len(content)]
+
+
+@pytest.fixture
+def crowded(frozen):
+    """A committee with seven open reviews, each with as many overdue recommendations as its
+    number, plus a closed one with the most; and another committee with one review."""
+    committee = make_committee("Crowded")
+    reviews = {}
+    for n in range(1, 8):
+        review = make_review(f"Open {n}", committee=committee)
+        for number in range(1, n + 1):
+            make_recommendation(str(number), review=review, target_date=D(2019, 1, 1))
+        make_recommendation("Later", review=review, target_date=D(2020, 1, 1))
+        reviews[n] = review
+    closed = make_review("Closed one", committee=committee, status=Review.Status.CLOSED)
+    for number in range(1, 10):
+        make_recommendation(str(number), review=closed, target_date=D(2019, 1, 1))
+    other = make_review("Elsewhere", committee=make_committee("Other"))
+    make_recommendation("1", review=other)
+    return reviews
+
+
+def test_a_committee_shows_its_open_reviews_with_the_most_overdue_and_stale_first(
+    client, councillor, crowded
+):
+    client.force_login(councillor)
+    content = client.get("/").content.decode()
+    section = committee_section(content, "Crowded")
+    shown = re.findall(r'govuk-!-font-weight-bold" href="[^"]+">([^<]+)</a>', section)
+    assert shown == ["Open 7", "Open 6", "Open 5", "Open 4"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert (
+        "Showing 4 of its 8 reviews: open reviews, those with the most overdue and stale "
+        "recommendations first." in text
+    )
+    # The screen-reader table has a row for each review shown, and only those.
+    assert re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th>', section) == (
+        shown
+    )
+
+
+def test_the_see_all_link_leads_to_exactly_the_committees_recommendations(
+    client, councillor, crowded
+):
+    client.force_login(councillor)
+    section = committee_section(client.get("/").content.decode(), "Crowded")
+    link = re.search(r'<a class="govuk-link" href="([^"]+)">See all (\d+) recommendations', section)
+    url, count = html.unescape(link.group(1)), int(link.group(2))
+    # 1 + 2 + ... + 7 overdue, one not yet due on each open review, and the closed review's 9.
+    assert count == 28 + 7 + 9
+    page = client.get(url).context["page"]
+    assert page.paginator.count == count
+    in_register = set(page.paginator.object_list.values_list("pk", flat=True))
+    assert in_register == set(
+        Review.objects.get(title="Open 1").committee.reviews.values_list(
+            "recommendations", flat=True
+        )
+    )
+
+
+def test_a_committee_whose_reviews_are_all_closed_says_so_and_still_links_to_them(
+    client, councillor, frozen
+):
+    review = make_review("Done", committee=make_committee("Finished"), status=Review.Status.CLOSED)
+    make_recommendation("1", review=review)
+    client.force_login(councillor)
+    section = committee_section(client.get("/").content.decode(), "Finished")
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "Its review is closed. See all 1 recommendation of this committee in the register" in (
+        text
+    )
+    assert "app-review-list__item" not in section
+
+
+def test_the_dashboard_draws_a_bounded_number_of_reviews_whatever_their_number(
+    client, councillor, frozen, clerk
+):
+    client.force_login(councillor)
+    bulk_recommendations(2000, reviews=60, today=TODAY, author=clerk)
+    content = client.get("/").content.decode()
+    assert content.count('class="app-review-list__item"') == 4
+    assert "Showing 4 of its 60 reviews" in content
+    assert "See all 2000 recommendations of this committee in the register" in content

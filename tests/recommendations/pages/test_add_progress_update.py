@@ -96,11 +96,20 @@ def test_it_records_the_update_with_its_author(client, officer, recommendation):
     assert recommendation.history.count() == 1
 
 
-def test_a_slipped_update_revises_the_target_date_in_the_same_step(client, officer, recommendation):
+def test_a_slipped_update_revises_the_target_date_once_accepted(
+    client, officer, clerk, recommendation
+):
     client.force_login(officer)
 
     client.post(url(recommendation), slipped())
 
+    recommendation.refresh_from_db()
+    assert recommendation.revised_target_date is None  # held on the submitted update
+    assert recommendation.version == 1
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Revised target date proposed: 31 July 2025" in page
+
+    ProgressUpdate.objects.get().accept(by=clerk)
     recommendation.refresh_from_db()
     assert recommendation.revised_target_date == D(2025, 7, 31)
     assert recommendation.revision_reason == "The university has not replied."

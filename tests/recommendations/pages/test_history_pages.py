@@ -59,6 +59,8 @@ def test_the_recommendation_history_names_who_changed_what_from_what_to_what(
                 "revision_reason": "No reply yet.",
             },
         )
+        # Accepted at once, so every reader sees it, and its revised date, in the history.
+        recommendation.updates.get().accept(by=clerk)
 
     client.force_login(councillor)
     content = client.get(f"/recommendations/{recommendation.pk}/history/").content.decode()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recommendations.choices import Response, Status
 from recommendations.models import ProgressUpdate, Recommendation
-from tests.factories import make_organisation, make_update
+from tests.factories import accept_all, make_organisation, make_update
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -92,8 +92,8 @@ def test_it_shows_text_escaped(client, councillor, officer, recommendation):
 
 # Session, user, permissions (two), the recommendation (with review, committee, lead, officer and
 # meeting joined, and its flags computed in the same query), its partners, its updates with
-# their authors.
-RECOMMENDATION_PAGE_QUERIES = 7
+# their authors and decisions, their evidence.
+RECOMMENDATION_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [5, 500])
@@ -101,7 +101,7 @@ def test_the_recommendation_page_costs_the_same_queries_at_any_size(
     client, officer, other_organisation, recommendation, size, django_assert_num_queries
 ):
     recommendation.partners.add(other_organisation, make_organisation())
-    ProgressUpdate.objects.bulk_create(
+    updates = ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
             recommendation=recommendation,
             as_at=D(2019, 1, 1) + datetime.timedelta(days=i),
@@ -112,6 +112,7 @@ def test_the_recommendation_page_costs_the_same_queries_at_any_size(
         )
         for i in range(size)
     )
+    accept_all(updates)
     Recommendation.objects.filter(pk=recommendation.pk).refresh_current_status()
     client.force_login(officer)
     with django_assert_num_queries(RECOMMENDATION_PAGE_QUERIES):

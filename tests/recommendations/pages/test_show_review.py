@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from recommendations.choices import Status
 from recommendations.models import ProgressUpdate, Recommendation, natural_sort_key
-from tests.factories import make_organisation, make_recommendation, make_update, make_user
+from tests.factories import (
+    accept_all,
+    make_organisation,
+    make_recommendation,
+    make_update,
+    make_user,
+)
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -106,16 +112,18 @@ def make_many(review, n: int) -> None:
         Recommendation.partners.through(recommendation=r, organisation=partner)
         for r in recommendations
     )
-    ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(
-            recommendation=r,
-            as_at=D(2019, 1, 7),
-            status=Status.ON_TRACK,
-            narrative="Going well.",
-            author=author,
-            recorded_at=timezone.now(),
+    accept_all(
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                recommendation=r,
+                as_at=D(2019, 1, 7),
+                status=Status.ON_TRACK,
+                narrative="Going well.",
+                author=author,
+                recorded_at=timezone.now(),
+            )
+            for r in recommendations
         )
-        for r in recommendations
     )
     Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).refresh_current_status()
 

@@ -370,3 +370,27 @@ def test_the_filter_form_works_without_a_request(db):
     found = form.filter(Recommendation.objects.all(), TODAY)
     assert [rec.number for rec in found] == ["1"]
     assert found[0].current_status == Status.NOT_STARTED
+
+
+def test_a_later_page_keeps_the_sort_order_and_marks_its_own_rows(signed_in):
+    """The page's rows are read by id after the ids are ordered: the order and flags hold."""
+    review = make_review("Paged")
+    for n in range(1, 56):
+        make_recommendation(
+            str(n),
+            review=review,
+            target_date=None if n % 11 == 0 else D(2019, 1, 1) + datetime.timedelta(days=4 * n),
+        )
+    first, second = (rows(signed_in, sort="-target", page=str(p)) for p in (1, 2))
+    dated = [rec for rec in first + second if rec.effective_target_date]
+    assert [rec.effective_target_date for rec in dated] == sorted(
+        (rec.effective_target_date for rec in dated), reverse=True
+    )
+    # Descending, the ones with no target date come last.
+    assert [rec.number for rec in second[-5:]] == ["11", "22", "33", "44", "55"]
+    assert all(
+        rec.is_overdue
+        == (rec.effective_target_date is not None and rec.effective_target_date < TODAY)
+        for rec in first + second
+    )
+    assert len(first) == 50 and len(second) == 5
