@@ -55,18 +55,22 @@ def test_a_repeated_download_of_the_same_content_is_served_from_the_cache(
     assert PdfJob.objects.count() == 1
 
 
-def test_an_update_recorded_after_caching_gives_a_fresh_render(
-    client, councillor, officer, recommendation
+def test_an_update_accepted_after_caching_gives_a_fresh_render(
+    client, councillor, officer, clerk, recommendation
 ):
     client.force_login(councillor)
     first = client.get(pdf_url(recommendation.review))
-    recommendation.record_progress(
+    update = recommendation.record_progress(
         author=officer,
         as_at=timezone.localdate(),
         status=Status.ON_TRACK,
         narrative="Filled the first thousand potholes.",
     )
+    # Submitted, not yet accepted: the appendix, and so the cached PDF, is the same.
+    waiting = client.get(pdf_url(recommendation.review))
+    assert waiting.content == first.content
 
+    update.accept(by=clerk)
     again = client.get(pdf_url(recommendation.review))
 
     assert again.status_code == 200 and again.content != first.content
