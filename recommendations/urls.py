@@ -51,6 +51,15 @@ urlpatterns = [
         appendix_views.publish_progress_report,
         name="publish_progress_report",
     ),
+    path("pdf-jobs/<int:pk>/", appendix_views.show_pdf_job, name="show_pdf_job"),
+    path(
+        "pdf-jobs/<int:pk>/file/",
+        appendix_views.download_pdf_job_file,
+        name="download_pdf_job_file",
+    ),
+    path(
+        "trackers/imports/<int:pk>/", tracker_views.show_tracker_import, name="show_tracker_import"
+    ),
     path("committees/", committees.list_committees, name="list_committees"),
     path("committees/<int:pk>/", committees.show_committee, name="show_committee"),
     path("committees/<int:pk>/meetings/add/", committees.add_meeting, name="add_meeting"),

@@ -54,6 +54,17 @@ TRACKER_UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR") or str(
     Path(tempfile.gettempdir()) / "scrutiny-tracker-uploads"
 )
 
+# The largest tracker file the upload page takes, in MB (the import_tracker command has no size
+# limit of its own: a tracker the product exported always imports back). Larger uploads than
+# TRACKER_BACKGROUND_ROWS rows are applied by the worker, with a progress page.
+TRACKER_MAX_UPLOAD_MB = int(os.environ.get("TRACKER_MAX_UPLOAD_MB") or 50)
+TRACKER_BACKGROUND_ROWS = int(os.environ.get("TRACKER_BACKGROUND_ROWS") or 2000)
+
+# PDFs of the appendix made by the worker, named by the fingerprint of their content, wait in the
+# "pdf_cache" storage (STORAGES below) so a repeated download is a file read. Safe to empty.
+PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or str(
+    Path(tempfile.gettempdir()) / "scrutiny-pdf-cache"
+)
 # An officer's progress update is submitted, and counts only once the scrutiny officer accepts it
 # (docs/domain.md, "Acceptance"). Off (UPDATES_NEED_ACCEPTANCE=0): every update is accepted as it
 # is submitted, and the pages for checking updates are not shown.
@@ -212,6 +223,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
             "location": UPLOADED_FILES_DIR,
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
+    # PDFs of the appendix by the fingerprint of their content (private: served through views).
+    "pdf_cache": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PDF_CACHE_DIR,
             "base_url": None,
             "directory_permissions_mode": 0o700,
             "file_permissions_mode": 0o600,

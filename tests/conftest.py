@@ -21,6 +21,14 @@ def _test_settings(tmp_path_factory):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # PDFs made in one run are never served in another.
+    settings.STORAGES["pdf_cache"] = {
+        **settings.STORAGES["pdf_cache"],
+        "OPTIONS": {
+            **settings.STORAGES["pdf_cache"]["OPTIONS"],
+            "location": str(tmp_path_factory.mktemp("pdf-cache")),
+        },
+    }
     setting_changed.send(sender=None, setting="STORAGES", value=settings.STORAGES, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test server speaks plain HTTP; deployment keeps these on (see test_settings.py).

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,12 +12,11 @@ from reviews.models import Review
 
 from .. import access
 from ..access import readers_only
-from ..models import PublishedAppendix
+from ..models import PdfJob, PublishedAppendix
+from . import pdf_cache
 from .build import DEFAULT_NUMBER, build_appendix, file_name
 from .forms import AppendixForm, PublishForm
-from .pdf import html_to_pdf
-from .publish import publish_appendix
-from .render import render_report_html
+from .tasks import queue_publish
 
 
 def _get_review(pk) -> Review:
@@ -78,13 +77,23 @@ def show_progress_report(request, pk):
 @require_safe
 @readers_only
 def download_progress_report_pdf(request, pk):
+    """The PDF at once if one for exactly this content is cached, else the preparing page.
+
+    GET changes no record of the app's: it may only queue the render of a cached file.
+    """
     review = _get_review(pk)
     form = _chosen(request, review)
     if not form.is_valid():
         return _render_page(request, review, form, status=400)
     appendix = _appendix_for(form)
-    pdf = html_to_pdf(render_report_html(appendix, generated_at=timezone.now()))
-    return _file_response(pdf, "application/pdf", appendix.file_name("pdf"))
+    pdf = pdf_cache.cached_pdf(pdf_cache.fingerprint(appendix))
+    if pdf is not None:
+        return _file_response(pdf, "application/pdf", appendix.file_name("pdf"))
+    job = pdf_cache.request_download(appendix)
+    job.refresh_from_db()
+    if job.status == PdfJob.Status.READY:  # made at once (a worker that runs tasks in-process)
+        return _file_response(_job_file(job), "application/pdf", job.file_name)
+    return redirect("recommendations:show_pdf_job", job.pk)
 
 
 @require_POST
@@ -96,7 +105,7 @@ def publish_progress_report(request, pk):
     if not form.is_valid():
         return _render_page(request, review, form, status=400)
     data = form.cleaned_data
-    published = publish_appendix(
+    job = queue_publish(
         review,
         meeting=data["meeting"],
         as_at=data["as_at"],
@@ -104,12 +113,58 @@ def publish_progress_report(request, pk):
         include_closed=data["include_closed"],
         user=request.user,
     )
+    job.refresh_from_db()
+    if job.status == PdfJob.Status.READY:  # published at once (tasks run in-process)
+        return _published(request, job.published)
+    return redirect("recommendations:show_pdf_job", job.pk)
+
+
+def _published(request, published: PublishedAppendix):
     messages.success(
         request,
         f"Appendix {published.number} published to the meeting of "
         f"{date_format(published.meeting.date)}",
     )
     return redirect("recommendations:show_meeting", published.meeting_id)
+
+
+def _get_job(pk) -> PdfJob:
+    return get_object_or_404(
+        PdfJob.objects.select_related("review__committee", "meeting", "published__meeting"),
+        pk=pk,
+    )
+
+
+@require_safe
+@readers_only
+def show_pdf_job(request, pk):
+    """Preparing the PDF: refreshes itself while the worker makes it, then offers it or says it
+    failed. A finished publish goes on to its meeting, as publishing at once did."""
+    job = _get_job(pk)
+    if job.kind == PdfJob.Kind.PUBLISH:
+        if not access.may_publish(request.user):
+            raise PermissionDenied("Only a scrutiny officer can publish an appendix.")
+        if job.status == PdfJob.Status.READY and job.published is not None:
+            return _published(request, job.published)
+    return render(request, "appendix/show_pdf_job.html", {"job": job, "review": job.review})
+
+
+@require_safe
+@readers_only
+def download_pdf_job_file(request, pk):
+    job = _get_job(pk)
+    if job.kind != PdfJob.Kind.DOWNLOAD or job.status != PdfJob.Status.READY:
+        raise Http404("This PDF is not ready.")
+    try:
+        pdf = _job_file(job)
+    except FileNotFoundError:
+        raise Http404("This PDF is no longer kept; download it again from the report.") from None
+    return _file_response(pdf, "application/pdf", job.file_name)
+
+
+def _job_file(job: PdfJob) -> bytes:
+    with pdf_cache.cache_storage().open(pdf_cache.cache_name(job.fingerprint), "rb") as file:
+        return file.read()
 
 
 @require_safe

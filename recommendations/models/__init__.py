@@ -2,6 +2,8 @@
 
 from .append_only import AppendOnlyError
 from .evidence import MAX_EVIDENCE_FILES, Evidence
+from .import_job import ImportJob
+from .pdf_job import PdfJob
 from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
@@ -32,7 +34,9 @@ __all__ = [
     "AppendOnlyError",
     "Email",
     "Evidence",
+    "ImportJob",
     "Outcome",
+    "PdfJob",
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",

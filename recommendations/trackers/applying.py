@@ -1,5 +1,7 @@
 """Step 4: apply a plan in one transaction, with the audit history; and import a file whole."""
 
+from collections.abc import Callable
+
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -10,9 +12,26 @@ from ..models import Outcome, ProgressUpdate, Recommendation, UpdateDecision, na
 from .planning import Action, Plan, RecommendationPlan, plan_import
 from .reading import read_tracker
 
+# The steps of an import, in order, for a progress bar or page: `progress(step)` is called with the
+# number of each (1-based) as it starts, and with len(IMPORT_STEPS) when all are done.
+IMPORT_STEPS = [
+    "Reading the file",
+    "Checking every row against the register",
+    "Writing committees, organisations and reviews",
+    "Writing recommendations and their partners",
+    "Writing the audit history",
+    "Writing progress updates",
+    "Done",
+]
+Progress = Callable[[int], None]
+
+
+def _no_progress(step: int) -> None:
+    pass
+
 
 @transaction.atomic
-def apply_plan(plan: Plan, user) -> None:
+def apply_plan(plan: Plan, user, *, progress: Progress = _no_progress) -> None:
     """Write the plan in one transaction, every change in the audit history against `user`.
 
     Bulk writes keep a large import fast. simple-history's signals do not fire on them, so the
@@ -20,13 +39,14 @@ def apply_plan(plan: Plan, user) -> None:
     organisations and reviews, and by hand for recommendations, whose history row must be
     written after their partners so that it records them (as simple-history does on save()).
     """
-    _PlanWriter(plan, user).write()
+    _PlanWriter(plan, user, progress).write()
 
 
 class _PlanWriter:
     """Writes a plan in bulk, each kind of row after those it refers to."""
 
-    def __init__(self, plan: Plan, user):
+    def __init__(self, plan: Plan, user, progress: Progress = _no_progress):
+        self.progress = progress
         self.plan = plan
         self.user = user
         self.now = timezone.now()
@@ -38,17 +58,21 @@ class _PlanWriter:
         self.rewritten: list[Recommendation] = []  # existing ones whose text changes
 
     def write(self) -> None:
+        self.progress(3)
         self.committees = self._committees()
         self.organisations = self._organisations()
         self._create_reviews()
+        self.progress(4)
         self._prepare_recommendations()
         self._save_recommendations()
         self._save_partners()
+        self.progress(5)
         created = [rec for _plan, rec in self.to_create]
         _write_recommendation_history(created, "+", self.user, self.now)
         _write_recommendation_history(
             [rec for _plan, rec in self.to_change], "~", self.user, self.now
         )
+        self.progress(6)
         self._add_updates()
 
     def _create_named(self, model, names: list[str]) -> dict:
@@ -217,15 +241,31 @@ class _PlanWriter:
             ).refresh_search_document()
 
 
-def import_tracker(data: bytes, filename: str, *, user, dry_run: bool = False) -> Plan:
+def import_tracker(
+    data: bytes,
+    filename: str,
+    *,
+    user,
+    dry_run: bool = False,
+    progress: Progress = _no_progress,
+    expected_fingerprint: str | None = None,
+) -> Plan | None:
     """Read, check, plan and (unless `dry_run`) apply a tracker file, all in one transaction.
 
-    Raises TrackerFileError listing every problem, in which case nothing is written.
+    Raises TrackerFileError listing every problem, in which case nothing is written. With
+    `expected_fingerprint` (the plan a preview showed), a different plan is not applied and
+    None is returned.
     """
     with transaction.atomic():
-        plan = plan_import(read_tracker(data, filename))
+        progress(1)
+        table = read_tracker(data, filename)
+        progress(2)
+        plan = plan_import(table)
+        if expected_fingerprint is not None and plan.fingerprint() != expected_fingerprint:
+            return None
         if not dry_run:
-            apply_plan(plan, user)
+            apply_plan(plan, user, progress=progress)
+    progress(len(IMPORT_STEPS))
     return plan
 
 

@@ -7,14 +7,26 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .cells import cell_text
 from .columns import COLUMNS, REQUIRED_COLUMNS
 from .problems import Problem, TrackerFileError
 from .xlsx import EXCEL_COLUMNS, read_first_sheet
 from .xlsx import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES  # the limit, for the tests
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# Python's csv module refuses a longer cell; a cell holds at most the file, which has its own limits.
+MAX_CSV_FIELD = 1024 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    """The largest file the upload page takes: the TRACKER_MAX_UPLOAD_MB setting (default 50)."""
+    return settings.TRACKER_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def too_large_message(max_bytes: int) -> str:
+    return f"The file is larger than {max_bytes // (1024 * 1024)} MB: split it into smaller files"
 
 
 @dataclass
@@ -34,17 +46,16 @@ def _header_name(value) -> str:
     return re.sub(r"[\s-]+", "_", cell_text(value).casefold())
 
 
-def read_tracker(data: bytes, filename: str) -> RawTable:
+def read_tracker(data: bytes, filename: str, *, max_bytes: int | None = None) -> RawTable:
     """The header and rows of a `.csv` or `.xlsx` file; raises TrackerFileError for the file itself.
 
     Problems with the header (unknown, repeated or missing columns) are raised here too, since
-    no row can be read without it.
+    no row can be read without it. `max_bytes` is the upload page's size limit; the rows, cells
+    and unpacked-size limits hold whatever the door.
     """
     name = filename.strip().lower()
-    if len(data) > MAX_BYTES:
-        raise TrackerFileError.because(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
-        )
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TrackerFileError.because(too_large_message(max_bytes))
     if not data.strip():
         raise TrackerFileError.because("The file is empty")
     if name.endswith(".csv"):
@@ -133,7 +144,7 @@ def _too_many_rows() -> TrackerFileError:
 
 def _read_csv(data: bytes) -> tuple[list, Iterator[tuple[int, list, int]]]:
     text = _csv_text(data)
-    csv.field_size_limit(MAX_BYTES)
+    csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader, None)

@@ -19,20 +19,21 @@ MAX_PENDING_PER_SESSION = 5
 SUFFIX = ".upload"
 
 
-def _storage() -> Storage:
+def storage() -> Storage:
     return storages["tracker_uploads"]
 
 
-def _file_name(token: str) -> str:
+def file_name_of(token: str) -> str:
+    """The name of the kept file of `token` in the storage."""
     return f"{token}{SUFFIX}"
 
 
 def keep_upload(request, name: str, data: bytes) -> str:
     """Keep `data` for this session; returns the token to preview and confirm it by."""
-    storage = _storage()
-    _sweep_old_uploads(storage)
+    kept = storage()
+    _sweep_old_uploads(kept)
     token = secrets.token_urlsafe(24)
-    storage.save(_file_name(token), ContentFile(data))
+    kept.save(file_name_of(token), ContentFile(data))
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = {
         "name": name,
@@ -49,11 +50,11 @@ def keep_upload(request, name: str, data: bytes) -> str:
 def load_upload(request, token: str) -> tuple[str, bytes] | None:
     """The kept file for `token`, if this session uploaded it and it is unchanged; else None."""
     entry = request.session.get(SESSION_KEY, {}).get(token)
-    storage = _storage()
-    if entry is None or not storage.exists(_file_name(token)):
+    kept = storage()
+    if entry is None or not kept.exists(file_name_of(token)):
         return None
     try:
-        with storage.open(_file_name(token), "rb") as file:
+        with kept.open(file_name_of(token), "rb") as file:
             data = file.read()
     except OSError:  # swept away by another worker meanwhile
         return None
@@ -66,21 +67,28 @@ def forget_upload(request, token: str, pending: dict | None = None) -> None:
     pending = request.session.get(SESSION_KEY, {}) if pending is None else pending
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
-    _storage().delete(_file_name(token))
+    storage().delete(file_name_of(token))
 
 
-def _sweep_old_uploads(storage: Storage) -> None:
+def hand_over_upload(request, token: str) -> None:
+    """Take the upload out of this session, keeping its file for the worker to import."""
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+
+
+def _sweep_old_uploads(kept: Storage) -> None:
     """Delete the kept files of every session that are older than KEEP_UPLOADS_FOR."""
     cutoff = timezone.now() - KEEP_UPLOADS_FOR
     try:
-        _folders, names = storage.listdir("")
+        _folders, names = kept.listdir("")
     except OSError:
         return  # nothing kept yet: the folder is made by the first save
     for name in names:
         if not name.endswith(SUFFIX):
             continue
         try:
-            if storage.get_modified_time(name) < cutoff:
-                storage.delete(name)
+            if kept.get_modified_time(name) < cutoff:
+                kept.delete(name)
         except OSError:
             pass  # another worker got there first

@@ -18,14 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reviews.models import Review
 
 from ..access import may_import, readers_only
-from ..models import Recommendation
-from .applying import apply_plan
+from ..models import ImportJob, Recommendation
+from .applying import IMPORT_STEPS, apply_plan
+from .background import current_step, queue_import, runs_in_background
 from .columns import COLUMNS
 from .forms import TrackerUploadForm
 from .planning import plan_import
 from .problems import TrackerFileError
-from .reading import MAX_ROWS, read_tracker
-from .uploads import forget_upload, keep_upload, load_upload
+from .reading import MAX_ROWS, max_upload_bytes, read_tracker
+from .uploads import forget_upload, hand_over_upload, keep_upload, load_upload
 from .writing import write_csv, write_xlsx
 
 
@@ -87,7 +88,7 @@ def upload_tracker(request):
     upload = form.cleaned_data["file"]
     data = b"".join(upload.chunks())
     try:
-        plan_import(read_tracker(data, upload.name))
+        plan_import(read_tracker(data, upload.name, max_bytes=max_upload_bytes()))
     except TrackerFileError as error:
         problems = _problems_on_form(form, error)
         return _render_upload(request, form, problems=problems, file_name=upload.name)
@@ -111,7 +112,7 @@ def preview_tracker_import(request, token):
         return _upload_again(request)
     name, data = upload
     try:
-        plan = plan_import(read_tracker(data, name))
+        plan = plan_import(read_tracker(data, name, max_bytes=max_upload_bytes()))
     except TrackerFileError as error:
         # The file was fine when uploaded; the register has changed since (a review it names as
         # new may now need its committee, say).
@@ -143,9 +144,21 @@ def confirm_tracker_import(request, token):
     name, data = upload
     try:
         with transaction.atomic():
-            plan = plan_import(read_tracker(data, name))
+            table = read_tracker(data, name, max_bytes=max_upload_bytes())
+            plan = plan_import(table)
             if plan.fingerprint() != request.POST.get("fingerprint", ""):
                 raise _PlanChanged(plan)
+            if runs_in_background(len(table.rows)):
+                job = queue_import(
+                    token=token,
+                    name=name,
+                    data=data,
+                    rows=len(table.rows),
+                    plan=plan,
+                    user=request.user,
+                )
+                hand_over_upload(request, token)
+                return redirect("recommendations:show_tracker_import", job.pk)
             apply_plan(plan, request.user)
     except _PlanChanged as changed:
         return _render_preview(request, token, name, changed.plan, changed_since=True)
@@ -162,6 +175,24 @@ def confirm_tracker_import(request, token):
     forget_upload(request, token)
     messages.success(request, f"Imported {name}. {plan.summary()}.")
     return redirect("recommendations:list_reviews")
+
+
+@require_http_methods(["GET"])
+def show_tracker_import(request, pk):
+    """An import the worker is applying: refreshes itself until it is done or has failed."""
+    _require_import(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    step = current_step(job)
+    return render(
+        request,
+        "trackers/show_import.html",
+        {
+            "job": job,
+            "step": step,
+            "steps": len(IMPORT_STEPS),
+            "step_name": IMPORT_STEPS[step - 1] if step else "",
+        },
+    )
 
 
 def _download(review: Review, content: bytes, extension: str, content_type: str):

@@ -154,3 +154,41 @@ def test_the_lock_out_page_is_accessible(page, demo):
         sign_in(page, "councillor", "wrong")
     expect(page.get_by_role("heading", name="Sign-in locked for 15 minutes")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_preparing_and_importing_pages_are_accessible_in_every_state(page, demo):
+    from recommendations.models import ImportJob, PdfJob
+    from reviews.models import User
+
+    review = demo_review()
+    clerk = User.objects.get(username="clerk")
+    sign_in(page, "clerk")
+    for status, heading in (
+        (PdfJob.Status.QUEUED, "Preparing the PDF"),
+        (PdfJob.Status.READY, "Preparing the PDF"),
+        (PdfJob.Status.FAILED, "Preparing the PDF"),
+    ):
+        job = PdfJob.objects.create(kind=PdfJob.Kind.DOWNLOAD, review=review, status=status)
+        check(page, f"/pdf-jobs/{job.pk}/", heading)
+    publishing = PdfJob.objects.create(
+        kind=PdfJob.Kind.PUBLISH, review=review, status=PdfJob.Status.RUNNING, requested_by=clerk
+    )
+    check(page, f"/pdf-jobs/{publishing.pk}/", "Publishing the appendix")
+    for status, heading in (
+        (ImportJob.Status.RUNNING, "Importing the file"),
+        (ImportJob.Status.DONE, "Imported"),
+        (ImportJob.Status.FAILED, "Nothing was imported"),
+    ):
+        job = ImportJob.objects.create(
+            status=status,
+            file_name="tracker.csv",
+            upload_name="x.upload",
+            sha256="0" * 64,
+            plan_fingerprint="0" * 64,
+            rows=3000,
+            requested_by=clerk,
+            summary="Created 1 review, 3,000 recommendations, 0 progress updates; updated 0; "
+            "unchanged 0",
+            error="The register changed after the preview, so nothing was imported.",
+        )
+        check(page, f"/trackers/imports/{job.pk}/", heading)

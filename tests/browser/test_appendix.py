@@ -56,3 +56,21 @@ def test_a_councillor_sees_no_publish_button_and_the_meeting_page_is_accessible(
     page.goto(f"{page.base_url}/meetings/{meeting.pk}/")
     expect(page.get_by_text("No appendix has been published to this meeting.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_with_javascript_the_preparing_page_updates_in_place_without_reloading(page, demo):
+    from recommendations.models import PdfJob
+
+    review = Review.objects.get(title__contains="Cybercrime")
+    job = PdfJob.objects.create(kind=PdfJob.Kind.DOWNLOAD, review=review, file_name="a.pdf")
+    sign_in(page, "councillor")
+    page.goto(f"{page.base_url}/pdf-jobs/{job.pk}/")
+    expect(page.get_by_text("Waiting for the worker to start")).to_be_visible()
+    assert page.locator("meta[http-equiv=refresh]").count() == 0  # only inside <noscript>
+    page.evaluate("window.stillTheSamePage = true")
+
+    PdfJob.objects.filter(pk=job.pk).update(status=PdfJob.Status.READY)
+
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert_accessible(page)

@@ -9,10 +9,12 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recommendations.appendix import publish_appendix
+from recommendations.appendix import build_appendix, pdf_cache, publish_appendix
 from recommendations.models import (
     Email,
     Evidence,
+    ImportJob,
+    PdfJob,
     ProgressUpdate,
     PublishedAppendix,
     Recommendation,
@@ -94,12 +96,16 @@ PAGES = [
     ("/meetings/{meeting}/work-programme/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/work-programme/{item}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/work-programme/{item}/remove/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/pdf-jobs/{pdf_job}/", everyone(200), everyone(405)),
+    ("/pdf-jobs/{pdf_job}/file/", everyone(200), everyone(405)),
+    ("/pdf-jobs/{publish_job}/", only(EDITORS, 200), everyone(405)),
     ("/published-appendices/{published}/pdf/", everyone(200), everyone(405)),
     ("/published-appendices/{published}/html/", everyone(200), everyone(405)),
     ("/reviews/{review}/tracker.csv", everyone(200), everyone(405)),
     ("/reviews/{review}/tracker.xlsx", everyone(200), everyone(405)),
     ("/trackers/import/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/trackers/import/no-such-upload/confirm/", everyone(405), only(EDITORS, ANY_PAGE)),
+    ("/trackers/imports/{import_job}/", only(EDITORS, 200), everyone(405)),
     ("/update-requests/ask/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/update-requests/{update_request}/", only(EDITORS, 200), everyone(405)),
     ("/update-requests/{update_request}/reminders/", everyone(405), only(EDITORS, 302)),
@@ -147,6 +153,41 @@ def published(review, meeting, clerk):
 
 
 @pytest.fixture
+def pdf_job(review):
+    """A download whose PDF the worker has made."""
+    appendix = build_appendix(review, datetime.date.today())
+    return pdf_cache.request_download(appendix)
+
+
+@pytest.fixture
+def publish_job(review, meeting, clerk):
+    """A publish waiting for the worker."""
+    return PdfJob.objects.create(
+        kind=PdfJob.Kind.PUBLISH,
+        review=review,
+        meeting=meeting,
+        as_at=meeting.date,
+        number=2,
+        requested_by=clerk,
+    )
+
+
+@pytest.fixture
+def import_job(clerk):
+    """A large upload the worker has imported."""
+    return ImportJob.objects.create(
+        status=ImportJob.Status.DONE,
+        file_name="tracker.csv",
+        upload_name="gone.upload",
+        sha256="0" * 64,
+        plan_fingerprint="0" * 64,
+        rows=3000,
+        requested_by=clerk,
+        summary="Created 0 reviews, 0 recommendations, 0 progress updates; updated 0; unchanged 0",
+    )
+
+
+@pytest.fixture
 def item(review, meeting):
     return make_progress_report_item(review=review, meeting=meeting)
 
@@ -185,6 +226,9 @@ def test_access(request, client, review, recommendation, meeting, path, method, 
         committee=review.committee_id,
         item=request.getfixturevalue("item").pk if "{item}" in path else 0,
         published=request.getfixturevalue("published").pk if "{published}" in path else 0,
+        import_job=request.getfixturevalue("import_job").pk if "{import_job}" in path else 0,
+        pdf_job=request.getfixturevalue("pdf_job").pk if "{pdf_job}" in path else 0,
+        publish_job=request.getfixturevalue("publish_job").pk if "{publish_job}" in path else 0,
         update_request=(
             request.getfixturevalue("update_request").pk if "{update_request}" in path else 0
         ),

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.utils.translation import ngettext
 
-from recommendations.trackers.applying import import_tracker
+from recommendations.trackers.applying import IMPORT_STEPS, import_tracker
 from recommendations.trackers.problems import TrackerFileError
-from recommendations.trackers.reading import MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -36,16 +35,21 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"There is no file at {path}")
-        if file.stat().st_size > MAX_BYTES:
-            raise CommandError(
-                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller files"
-            )
+        bar = self.progress_bar()
         try:
-            plan = import_tracker(file.read_bytes(), file.name, user=importer, dry_run=dry_run)
+            plan = import_tracker(
+                file.read_bytes(),
+                file.name,
+                user=importer,
+                dry_run=dry_run,
+                progress=bar.step if bar else lambda step: None,
+            )
         except TrackerFileError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
             count = len(error.problems)
+            if bar:
+                bar.close()
             raise CommandError(
                 ngettext(
                     "Nothing was imported: the file has %(count)d problem.",
@@ -55,14 +59,24 @@ class Command(BaseCommand):
                 % {"count": count}
             ) from None
         except IntegrityError:
+            if bar:
+                bar.close()
             raise CommandError(
                 "Nothing was imported: someone else changed the same records while the file was "
                 "being imported. Run the command again."
             ) from None
+        if bar:
+            bar.close()
         if dry_run:
             self.stdout.write(f"Dry run, nothing changed: {plan.summary(dry_run=True)}")
         else:
             self.stdout.write(plan.summary())
+
+    def progress_bar(self) -> "_StepBar | None":
+        """A progress bar of the import's steps, on a terminal only (not in a log or a pipe)."""
+        if not self.stdout.isatty():
+            return None
+        return _StepBar(self.stdout._out)
 
     def get_user(self, username: str | None, *, dry_run: bool):
         User = get_user_model()
@@ -76,3 +90,21 @@ class Command(BaseCommand):
             return User.objects.get(username=username)
         except User.DoesNotExist:
             raise CommandError(f"There is no user called '{username}'") from None
+
+
+class _StepBar:
+    """tqdm's bar over IMPORT_STEPS, named by the step under way."""
+
+    def __init__(self, stream):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=len(IMPORT_STEPS), file=stream, unit="step", leave=True)
+
+    def step(self, number: int) -> None:
+        self.bar.set_description_str(IMPORT_STEPS[number - 1])
+        self.bar.update(
+            number - self.bar.n if number == len(IMPORT_STEPS) else number - 1 - self.bar.n
+        )
+
+    def close(self) -> None:
+        self.bar.close()

@@ -100,3 +100,29 @@ def test_a_missing_file_is_a_clear_error(tmp_path, db):
     make_user("clerk")
     with pytest.raises(CommandError, match="There is no file at"):
         run(str(tmp_path / "nope.csv"), "--user", "clerk")
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_it_shows_a_progress_bar_of_the_steps(tracker, clerk):
+    out = Terminal()
+    call_command("import_tracker", str(tracker), "--user", "clerk", stdout=out)
+    shown = out.getvalue()
+    assert "Writing progress updates" in shown
+    assert "Done: 100%" in shown and "7/7" in shown
+    assert shown.endswith(
+        "Created 1 review, 2 recommendations, 2 progress updates; updated 0; unchanged 0\n"
+    )
+
+
+def test_a_refused_file_on_a_terminal_closes_the_bar_before_its_problems(tmp_path, clerk):
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(tracker_csv(tracker_row(update_date="not a date", update_status="Done")))
+    out, err = Terminal(), StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_tracker", str(path), "--user", "clerk", stdout=out, stderr=err)
+    assert "Checking every row" in out.getvalue()
+    assert "not a date" in err.getvalue() or "update_date" in err.getvalue()

@@ -15,9 +15,9 @@ from recommendations.trackers.applying import import_tracker
 from recommendations.trackers.columns import COLUMNS
 from recommendations.trackers.problems import TrackerFileError
 from recommendations.trackers.reading import (
-    MAX_BYTES,
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
+    max_upload_bytes,
     read_tracker,
 )
 from tests.factories import TRACKER_COLUMNS, tracker_csv, tracker_row
@@ -57,9 +57,14 @@ def test_an_xlsx_file_with_date_cells_and_number_cells_imports(importer):
     }
 
 
-def test_a_file_over_the_size_limit_is_refused():
-    data = tracker_csv(tracker_row()) + b" " * MAX_BYTES
-    assert problems_of(data) == ["The file is larger than 10 MB: split it into smaller files"]
+def test_a_file_over_the_upload_limit_is_refused_by_the_reader_when_given_one(settings):
+    settings.TRACKER_MAX_UPLOAD_MB = 1
+    data = tracker_csv(tracker_row()) + b" " * max_upload_bytes()
+    with pytest.raises(TrackerFileError) as raised:
+        read_tracker(data, "tracker.csv", max_bytes=max_upload_bytes())
+    assert [str(problem) for problem in raised.value.problems] == [
+        "The file is larger than 1 MB: split it into smaller files"
+    ]
 
 
 def test_a_file_over_the_row_limit_is_refused():
@@ -221,7 +226,7 @@ def test_an_xlsx_file_that_unpacks_to_too_much_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", b" " * (MAX_UNPACKED_BYTES + 1))
-    assert len(buffer.getvalue()) < MAX_BYTES
+    assert len(buffer.getvalue()) < max_upload_bytes()
     assert problems_of(buffer.getvalue(), "tracker.xlsx") == [
         "The workbook unpacks to more than 200 MB: split it into smaller files, or save it as "
         "CSV UTF-8"

@@ -234,10 +234,18 @@ def test_the_file_field_says_what_is_wrong(clerk_client, file, message):
     assert "govuk-file-upload--error" in page
 
 
-def test_a_file_over_ten_megabytes_is_refused(clerk_client):
-    big = SimpleUploadedFile("tracker.csv", b"review,number\n" + b" " * (10 * 1024 * 1024))
+def test_a_file_over_the_upload_limit_is_refused(clerk_client, settings):
+    settings.TRACKER_MAX_UPLOAD_MB = 2
+    big = SimpleUploadedFile("tracker.csv", b"review,number\n" + b" " * (2 * 1024 * 1024))
     page = upload(clerk_client, big).content.decode()
-    assert "The selected file must be smaller than 10 MB" in page
+    assert "The selected file must be smaller than 2 MB" in page
+    assert "up to 2 MB and 20,000 rows" in page
+
+
+def test_the_upload_limit_is_fifty_megabytes_unless_set():
+    from scrutiny import settings as project_settings
+
+    assert project_settings.TRACKER_MAX_UPLOAD_MB == 50
 
 
 def test_confirming_after_the_register_changed_shows_the_new_preview_instead(clerk_client):
