@@ -71,6 +71,7 @@ PAGES = [
     ("/reviews/{review}/", everyone(200), everyone(405)),
     ("/reviews/{review}/history/", everyone(200), everyone(405)),
     ("/reviews/{review}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/reviews/{review}/public/", everyone(405), only(EDITORS, 302)),
     ("/reviews/{review}/recommendations/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/recommendations/mine/", only(OFFICERS, 200), everyone(405)),
     ("/recommendations/{recommendation}/", everyone(200), everyone(405)),
