@@ -45,7 +45,7 @@ def world(db):
         role="Officer",
         first_name="Secretfirst",
         last_name="Secretlast",
-        email="secret.officer@example.org",
+        email="secret.officer@secretmail.test",
         organisation=police,
     )
     clerk = make_user(
@@ -53,7 +53,7 @@ def world(db):
         role="Scrutiny officer",
         first_name="Clerkfirst",
         last_name="Clerklast",
-        email="secret.clerk@example.org",
+        email="clerk@secretmail.test",
     )
     public_review = make_review(
         "Review of cybercrime",
@@ -138,6 +138,5 @@ def world(db):
             "secret",  # every marked text above: usernames, names, emails, narratives, the chair
             "Clerkfirst",
             "Clerklast",
-            "example.org",
         ],
     )
