@@ -5,8 +5,11 @@ whole run takes seconds."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, given, settings
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -27,8 +30,16 @@ CHECKS = [
 @pytest.fixture
 def api_schema(world, settings):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis's WSGI client sends
-    # Built here, after the test settings, so its middleware reads them.
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    # As Django's test client does: a request's start and end must not close the test's
+    # connection, which is inside the test's transaction (on PostgreSQL that ends its data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        # Built here, after the test settings, so its middleware reads them.
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_every_operation_answers_as_the_schema_says(api_schema):
@@ -40,7 +51,9 @@ def test_every_operation_answers_as_the_schema_says(api_schema):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(
+            max_examples=25, deadline=None, suppress_health_check=list(HealthCheck)
+        )
         def answers_as_documented(case):
             case.call_and_validate(checks=CHECKS)
 
