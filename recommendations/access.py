@@ -26,6 +26,11 @@ def may_edit_register(user) -> bool:
     return user.has_perm("recommendations.change_recommendation")
 
 
+def may_set_public(user) -> bool:
+    """Mark a review public or private: the scrutiny officer, who edits reviews."""
+    return user.has_perm("reviews.change_review")
+
+
 def may_add_updates(user) -> bool:
     """May add progress updates at all (to the recommendations `updatable_by` gives)."""
     return user.is_authenticated and user.has_perm("recommendations.add_progressupdate")

@@ -133,6 +133,11 @@ def review_response_overdue_condition(today: datetime.date) -> models.Q:
 
 
 class ReviewQuerySet(models.QuerySet):
+    def public(self):
+        """Reviews the scrutiny officer has marked public: the only ones the public site and the
+        open data ever show."""
+        return self.filter(is_public=True)
+
     def response_overdue(self, today: datetime.date):
         """Reviews still awaiting the executive's response after the two months the law allows."""
         return self.filter(review_response_overdue_condition(today))
@@ -168,6 +173,11 @@ class Review(models.Model):
         validators=[validate_in_range],
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    is_public = models.BooleanField(
+        "public",
+        default=False,
+        help_text="Shown on the public site and in the open data, without signing in.",
+    )
     # Incremented on every edit through the application, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

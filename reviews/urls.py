@@ -9,4 +9,5 @@ app_name = "reviews"
 urlpatterns = [
     path("reviews/add/", views.add_review, name="add_review"),
     path("reviews/<int:pk>/edit/", views.edit_review, name="edit_review"),
+    path("reviews/<int:pk>/public/", views.set_review_public, name="set_review_public"),
 ]

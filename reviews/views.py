@@ -4,12 +4,14 @@ Pages that show recommendations (a review's own page among them) live in the rec
 which may import from here; redirects reach them by URL name only.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from scrutiny.editing import create_with_clash, edit_with_lock
+from scrutiny.editing import create_with_clash, edit_with_lock, lock_for_edit
 
 from .forms import ReviewForm
 from .models import Review
@@ -48,3 +50,25 @@ def edit_review(request, pk):
         context={"review": review, "back_url": review.get_absolute_url()},
         success="Review saved",
     )
+
+
+@require_http_methods(["POST"])
+def set_review_public(request, pk):
+    """Make a review public or private (the form's `public` is "yes" or "no"). The save goes
+    through `save()`, so the history records who changed it and when; the version moves on, so a
+    review form opened before cannot put the old value back."""
+    review = get_review_for_edit(request, pk)
+    choice = request.POST.get("public")
+    if choice not in ("yes", "no"):
+        messages.error(request, "Choose whether the review is public or private.")
+        return redirect(review.get_absolute_url())
+    with transaction.atomic():
+        review = lock_for_edit(Review, review.pk)
+        review.is_public = choice == "yes"
+        review.version += 1
+        review.save()
+    messages.success(
+        request,
+        "The review is now public" if review.is_public else "The review is now private",
+    )
+    return redirect(review.get_absolute_url())

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "reviews",
     "recommendations",
 ]
@@ -335,4 +337,40 @@ LOGGING = {
         # pikepdf announces at INFO that it is loaded, in every process that renders a PDF.
         "pikepdf": {"level": "WARNING"},
     },
+}
+
+# The public JSON API (recommendations/public/api): anonymous and read-only. Each view sets its own
+# authentication (none), permission (anyone) and throttle; these are the defaults besides.
+PUBLIC_API_RATE = os.environ.get("PUBLIC_API_RATE", "60/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{ORGANISATION_NAME}: scrutiny recommendations, open data",
+    "DESCRIPTION": (
+        "The council's public record of its scrutiny recommendations: public reviews, their "
+        "recommendations with the executive's responses and accepted progress updates, and "
+        "published appendices. Read-only and anonymous; rate-limited per address."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# The API's throttle counts live in the default cache: this process's memory unless REDIS_URL is
+# set, then Redis (shared by every app server, so the rate holds across them).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }

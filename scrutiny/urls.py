@@ -17,6 +17,9 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The public site and the open data: no sign-in, public reviews only.
+    path("public/", include("recommendations.public.urls")),
+    path("api/v1/", include("recommendations.public.api.urls")),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
 ]

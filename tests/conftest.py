@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import setting_changed
 
 from tests.factories import make_organisation, make_user
@@ -39,6 +40,14 @@ def _test_settings(tmp_path_factory):
     # Tasks run at once, in the test's own transaction, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+
+
+@pytest.fixture(autouse=True)
+def _unthrottled(settings):
+    """The public API's throttle counts live in the cache, which the tests share: each test
+    starts with none, at a rate no test reaches unless it sets its own."""
+    settings.PUBLIC_API_RATE = "100000/minute"
+    cache.clear()
 
 
 @pytest.fixture

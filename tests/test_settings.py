@@ -84,6 +84,21 @@ def test_database_url_chooses_the_database(url, engine):
     assert show("settings.DATABASES['default']['ENGINE']", DATABASE_URL=url) == engine
 
 
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_redis_url_puts_the_cache_and_so_the_api_rate_counts_in_redis(url, backend):
+    assert show("settings.CACHES['default']['BACKEND']", REDIS_URL=url) == backend
+
+
+def test_the_redis_cache_has_its_client_installed():
+    import redis  # noqa: F401  Django's RedisCache needs redis-py
+
+
 @pytest.mark.django_db
 def test_every_response_carries_a_content_security_policy_without_inline_script(client):
     policy = client.get("/admin/login/")["Content-Security-Policy"]

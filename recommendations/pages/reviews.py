@@ -53,6 +53,7 @@ def show_review(request, pk):
             "stale_count": sum(r.is_stale for r in recommendations),
             "response_overdue": review.is_response_overdue,
             "may_edit": access.may_edit_register(request.user),
+            "may_set_public": access.may_set_public(request.user),
             "today": today,
         },
     )

@@ -73,6 +73,7 @@ PAGES = [
     ("/reviews/{review}/", everyone(200), everyone(405)),
     ("/reviews/{review}/history/", everyone(200), everyone(405)),
     ("/reviews/{review}/edit/", only(EDITORS, 200), only(EDITORS, 200)),
+    ("/reviews/{review}/public/", everyone(405), only(EDITORS, 302)),
     ("/reviews/{review}/recommendations/add/", only(EDITORS, 200), only(EDITORS, 200)),
     ("/recommendations/mine/", only(OFFICERS, 200), everyone(405)),
     ("/recommendations/{recommendation}/", everyone(200), everyone(405)),
@@ -376,3 +377,59 @@ def test_the_review_pages_offer_editing_only_to_the_clerk(request, client, revie
 def test_my_recommendations_is_in_the_navigation_of_those_who_update(request, client, role, sees):
     client.force_login(request.getfixturevalue(role))
     assert ("My recommendations" in client.get("/reviews/").content.decode()) is sees
+
+
+# The public site and the open data: the same answer for everyone, signed out or in, for a public
+# review; a 404 for the same review while it is private.
+PUBLIC_PAGES = [
+    "/public/",
+    "/public/reviews/{review}/",
+    "/public/recommendations/{recommendation}/",
+    "/public/appendices/{published}/pdf/",
+    "/public/search/?q=university",
+    "/public/recommendations.csv",
+    "/public/sitemap.xml",
+    "/api/v1/",
+    "/api/v1/schema/",
+    "/api/v1/reviews/",
+    "/api/v1/reviews/{review}/",
+    "/api/v1/recommendations/",
+    "/api/v1/recommendations/{recommendation}/",
+    "/api/v1/appendices/",
+    "/api/v1/appendices/{published}/",
+]
+NOT_WHILE_PRIVATE = [path for path in PUBLIC_PAGES if "{" in path]
+
+
+def public_url(path, review, recommendation, published) -> str:
+    return path.format(review=review.pk, recommendation=recommendation.pk, published=published.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_the_public_pages_answer_everyone(
+    request, client, review, recommendation, published, path, role
+):
+    review.is_public = True
+    review.save()
+    if role != SIGNED_OUT:
+        client.force_login(request.getfixturevalue(role))
+    url = public_url(path, review, recommendation, published)
+    before = fingerprint()
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 405
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", NOT_WHILE_PRIVATE)
+def test_the_public_pages_of_a_private_review_are_not_found(
+    request, client, review, recommendation, published, path, role
+):
+    if role != SIGNED_OUT:
+        client.force_login(request.getfixturevalue(role))
+
+    response = client.get(public_url(path, review, recommendation, published))
+
+    assert response.status_code == 404
