@@ -161,6 +161,13 @@ PAGE_DOORS = [
         "clerk",
         _url("recommendations:remove_work_programme_item", "item"),
     ),
+    Door(
+        "make a review public or private",
+        "clerk",
+        _url("recommendations:show_review", "review"),
+        action=_url("reviews:set_review_public", "review"),
+    ),
+    Door("search the public record", None, lambda world: reverse("public:search"), method="get"),
     Door("filter the register", "councillor", _url("recommendations:show_register"), method="get"),
 ]
 
