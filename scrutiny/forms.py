@@ -10,6 +10,7 @@ import re
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -312,3 +313,13 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # Django sets the username's max_length after the field is built, so it reaches only the
+        # HTML: a longer username went on to authenticate() and django-axes, whose record of the
+        # failure cannot hold it (a 500 on PostgreSQL). No account has such a name.
+        username = self.fields["username"]
+        username.validators.append(
+            MaxLengthValidator(
+                username.max_length,
+                f"Usernames are {username.max_length} characters or fewer",
+            )
+        )

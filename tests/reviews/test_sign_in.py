@@ -34,6 +34,16 @@ def test_a_wrong_password_is_explained_and_the_username_kept(client, councillor)
     assert 'name="username" value="councillor"' in content
 
 
+def test_a_username_longer_than_any_account_is_refused_before_anything_is_recorded(
+    client, councillor
+):
+    # Found by the fuzz suite on PostgreSQL: the failure's record could not hold the name.
+    response = sign_in(client, username="x" * 300)
+    assert response.status_code == 200
+    assert "Usernames are 150 characters or fewer" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
 def test_five_failures_lock_the_username_from_that_address_for_15_minutes(
     client, councillor, caplog
 ):
