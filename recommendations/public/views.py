@@ -91,7 +91,8 @@ def download_appendix_pdf(request, pk):
 @require_safe
 @public_view
 def search_recommendations(request):
-    terms = " ".join(request.GET.get("q", "").split())[:SEARCH_TERMS_MAX]
+    # NUL is no part of any word, and PostgreSQL refuses it in a query (found by fuzzing).
+    terms = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:SEARCH_TERMS_MAX]
     results = []
     if terms:
         found, rank = search(records.public_recommendations(), terms)

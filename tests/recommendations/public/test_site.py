@@ -85,6 +85,14 @@ def test_the_search_finds_public_recommendations_only(client, world):
     assert "Secretprivate" not in page
 
 
+def test_a_search_with_a_nul_byte_is_a_search_for_the_words_around_it(client, world):
+    # Found by the fuzz suite on PostgreSQL, which refuses NUL in a query.
+    response = client.get("/public/search/", {"q": "recommendation\x00"})
+
+    assert response.status_code == 200
+    assert "55 recommendations found" in response.content.decode()
+
+
 def test_the_search_does_not_find_a_submitted_narrative(client, world):
     page = client.get("/public/search/", {"q": "Secretsubmitted"}).content.decode()
 
