@@ -207,15 +207,19 @@ class GovUKDateField(forms.DateField):
 SingleLineField = SingleLineFormField
 
 
+def _key_field(queryset: models.QuerySet, to_field_name: str | None) -> models.Field:
+    """The model field a choice names: `to_field_name`, or the primary key."""
+    field = (
+        queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
+    )
+    # A one-to-one primary key: the field of the key it holds.
+    return field.target_field if field.is_relation else field
+
+
 def _integer_range(queryset: models.QuerySet, to_field_name: str | None) -> tuple | None:
     """The range of the integers the database stores in the field a choice names, or None when
     the field is not an integer (a slug, say)."""
-    model_field = (
-        queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
-    )
-    if model_field.is_relation:  # a one-to-one primary key: the type of the key it holds
-        model_field = model_field.target_field
-    internal_type = model_field.get_internal_type()
+    internal_type = _key_field(queryset, to_field_name).get_internal_type()
     if "Integer" not in internal_type and "AutoField" not in internal_type:
         return None
     return connections[queryset.db].ops.integer_field_range(internal_type)
@@ -245,13 +249,8 @@ def _cannot_be_looked_up(queryset: models.QuerySet, to_field_name: str | None, v
         return False
     if _out_of_range(queryset, to_field_name, value):
         return True
-    model_field = (
-        queryset.model._meta.get_field(to_field_name) if to_field_name else queryset.model._meta.pk
-    )
-    if model_field.is_relation:
-        model_field = model_field.target_field
     try:
-        model_field.to_python(value)
+        _key_field(queryset, to_field_name).to_python(value)
     except ValidationError:
         return True
     return False
