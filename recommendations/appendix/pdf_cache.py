@@ -13,7 +13,6 @@ import os
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.utils import timezone
 
 from ..models import PdfJob
 from .build import Appendix
@@ -57,31 +56,6 @@ def cached_pdf(fingerprint: str) -> bytes | None:
             return file.read()
     except FileNotFoundError:
         return None
-
-
-def request_download(appendix: Appendix) -> PdfJob:
-    """The job making the PDF of `appendix`: one already on its way for the same content, or a
-    new one queued for the worker."""
-    from .tasks import make_pdf
-
-    key = fingerprint(appendix)
-    job = PdfJob.objects.filter(
-        kind=PdfJob.Kind.DOWNLOAD,
-        fingerprint=key,
-        status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RUNNING],
-        created_at__gt=timezone.now() - PdfJob.GIVE_UP_AFTER,
-    ).first()
-    if job is not None:
-        return job
-    job = PdfJob.objects.create(
-        kind=PdfJob.Kind.DOWNLOAD,
-        review_id=appendix.review_id,
-        fingerprint=key,
-        file_name=appendix.file_name("pdf"),
-        html=render_report_html(appendix, generated_at=timezone.now()),
-    )
-    make_pdf.enqueue(job.pk)
-    return job
 
 
 def store(job: PdfJob, pdf: bytes) -> None:

@@ -7,9 +7,11 @@ from django.tasks import task
 from django.utils import timezone
 
 from ..models import PdfJob
+from .build import Appendix
 from .pdf import html_to_pdf
-from .pdf_cache import store
+from .pdf_cache import fingerprint, store
 from .publish import publish_appendix
+from .render import render_report_html
 
 logger = logging.getLogger(__name__)
 
@@ -83,4 +85,27 @@ def queue_publish(review, *, meeting, as_at, number, include_closed, user) -> Pd
         requested_by=user,
     )
     publish.enqueue(job.pk)
+    return job
+
+
+def request_download(appendix: Appendix) -> PdfJob:
+    """The job making the PDF of `appendix`: one already on its way for the same content, or a
+    new one queued for the worker."""
+    key = fingerprint(appendix)
+    job = PdfJob.objects.filter(
+        kind=PdfJob.Kind.DOWNLOAD,
+        fingerprint=key,
+        status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RUNNING],
+        created_at__gt=timezone.now() - PdfJob.GIVE_UP_AFTER,
+    ).first()
+    if job is not None:
+        return job
+    job = PdfJob.objects.create(
+        kind=PdfJob.Kind.DOWNLOAD,
+        review_id=appendix.review_id,
+        fingerprint=key,
+        file_name=appendix.file_name("pdf"),
+        html=render_report_html(appendix, generated_at=timezone.now()),
+    )
+    make_pdf.enqueue(job.pk)
     return job

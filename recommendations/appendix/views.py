@@ -16,7 +16,7 @@ from ..models import PdfJob, PublishedAppendix
 from . import pdf_cache
 from .build import DEFAULT_NUMBER, build_appendix, file_name
 from .forms import AppendixForm, PublishForm
-from .tasks import queue_publish
+from .tasks import queue_publish, request_download
 
 
 def _get_review(pk) -> Review:
@@ -89,7 +89,7 @@ def download_progress_report_pdf(request, pk):
     pdf = pdf_cache.cached_pdf(pdf_cache.fingerprint(appendix))
     if pdf is not None:
         return _file_response(pdf, "application/pdf", appendix.file_name("pdf"))
-    job = pdf_cache.request_download(appendix)
+    job = request_download(appendix)
     job.refresh_from_db()
     if job.status == PdfJob.Status.READY:  # made at once (a worker that runs tasks in-process)
         return _file_response(_job_file(job), "application/pdf", job.file_name)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import access
 from ..models import AlreadyDecided, Outcome, ProgressUpdate
-from ..requests.emails import queue_returned_update_email
+from ..requests.tasks import queue_returned_update_email
 
 
 def _require_checker(user) -> None:

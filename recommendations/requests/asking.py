@@ -12,6 +12,7 @@ from reviews.models import Meeting, Review, User, WorkProgrammeItem
 
 from ..access import possible_lead_officers
 from ..models import Email, Recommendation, RequestedRecommendation, UpdateRequest
+from .tasks import queue_email
 
 
 def default_deadline(meeting: Meeting, today: datetime.date) -> datetime.date:
@@ -104,8 +105,6 @@ def plan_request(meeting: Meeting, reviews, deadline: datetime.date) -> Plan:
 
 def send_request(plan: Plan, *, requested_by, now: datetime.datetime | None = None):
     """Record the request and queue one email to each person; returns the request."""
-    from .tasks import queue_email
-
     now = now or timezone.now()
     with transaction.atomic():
         update_request = UpdateRequest(

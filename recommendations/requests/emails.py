@@ -79,21 +79,6 @@ def build_message(email: Email, address: str) -> EmailMultiAlternatives:
     return message
 
 
-def queue_returned_update_email(decision) -> Email:
-    """Record and queue the email telling an update's author it was returned, and why."""
-    from .tasks import queue_email
-
-    email = Email.objects.create(
-        recipient_id=decision.update.author_id,
-        kind=Email.Kind.RETURNED,
-        decision=decision,
-        queued_at=decision.decided_at,
-    )
-    email.recommendations.set([decision.update.recommendation_id])
-    queue_email(email)
-    return email
-
-
 def claim(email: Email) -> bool:
     """Take the email for this attempt, so that two workers never send it twice: a conditional
     UPDATE (no lock held while the mail server answers). Clearing the error shows it queued

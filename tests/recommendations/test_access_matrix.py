@@ -9,7 +9,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recommendations.appendix import build_appendix, pdf_cache, publish_appendix
+from recommendations.appendix import build_appendix, publish_appendix
+from recommendations.appendix.tasks import request_download
 from recommendations.models import (
     Email,
     Evidence,
@@ -157,7 +158,7 @@ def published(review, meeting, clerk):
 def pdf_job(review):
     """A download whose PDF the worker has made."""
     appendix = build_appendix(review, datetime.date.today())
-    return pdf_cache.request_download(appendix)
+    return request_download(appendix)
 
 
 @pytest.fixture
