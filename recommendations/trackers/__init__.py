@@ -5,7 +5,8 @@ An import reads a file, checks every row, plans, and applies the plan in one tra
 1. `reading.read_tracker(data, filename)` reads the bytes of a `.csv` or `.xlsx` file into rows of
    cells, refusing files that are too big, empty, not really CSV or XLSX, or not UTF-8 or UTF-16;
    `xlsx.read_first_sheet` streams a workbook's first sheet, refusing one that would need more
-   time or memory than a tracker can.
+   time or memory than a tracker can (the `xlsx` package: its limits, the XML parts, the sheet,
+   the shared strings, and the workbook that reads them in order).
 2. `checking.check_rows(table)` checks every row, collecting every problem with its row and column,
    and gathers what the file says about each recommendation.
 3. `planning.plan_import(table)` compares a file without problems with the register: per review,
