@@ -172,3 +172,21 @@ def through_provider(authorisation_url: str, sub: str, *, app_url: str, cancel=F
         url = urljoin(url, action)
         response = browser.post(url, data=fields, allow_redirects=False, timeout=10)
     raise AssertionError("the provider never sent the browser back")
+
+
+@pytest.fixture(scope="session")
+def provider_process(tmp_path_factory):
+    """One provider for the session, sending browsers back to the test client's host."""
+    provider = Provider(tmp_path_factory.mktemp("oidc-provider"), ["http://testserver"])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def provider(provider_process, settings, db):
+    """The provider with nobody at it yet, and the application set up to sign in through it
+    (groups mapped to roles as GROUP_ROLES says)."""
+    provider_process.set_accounts()
+    for name, value in provider_process.settings().items():
+        setattr(settings, name, value)
+    return provider_process
