@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -97,8 +98,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
         return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
 
     def verify_token(self, token, **kwargs):
-        """The library checks the signature, expiry and nonce; the issuer and audience too."""
-        payload = super().verify_token(token, **kwargs)
+        """The library checks the signature, expiry and nonce; the issuer and audience too. An
+        expired, malformed or missing token is refused like a forged one, never a 500."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except (jwt.InvalidTokenError, jwt.PyJWKError, KeyError, TypeError) as error:
+            raise SuspiciousOperation(f"The ID token cannot be checked: {error!r}") from error
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         if payload.get("iss") != discovery()["issuer"] or self.OIDC_RP_CLIENT_ID not in audiences:

@@ -385,3 +385,28 @@ def test_a_password_sign_in_never_exchanges_a_code_from_its_address(client, sett
 
     assert response.status_code == 302
     assert client.get("/reviews/").status_code == 200
+
+
+def test_a_wrong_pkce_verifier_is_refused_by_the_provider_and_explained(client, provider):
+    provider.set_accounts(account("jane", "grp-officers"))
+    callback = callback_for(client, "jane")
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    session = client.session
+    session["oidc_states"][state]["code_verifier"] = "x" * 64
+    session.save()
+
+    response = client.get(callback.removeprefix(APP))
+
+    assert response.status_code == 400
+    assert "Your sign-in could not be checked" in response.content.decode()
+    assert_signed_out(client)
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-token", "e30.e30.e30"])
+def test_an_id_token_that_cannot_be_read_is_refused_not_an_error(provider, token):
+    from django.core.exceptions import SuspiciousOperation
+
+    from reviews.sign_in.oidc import ProviderBackend
+
+    with pytest.raises(SuspiciousOperation):
+        ProviderBackend().verify_token(token, nonce="n")
