@@ -14,6 +14,7 @@ import unicodedata
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -96,6 +97,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
         if not enabled():
             return None
         return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
+
+    def get_user(self, user_id):
+        # Django's own rule, which the library's version leaves out: a user switched off in the
+        # admin is signed out of every session at their next request.
+        return ModelBackend.get_user(self, user_id)
 
     def verify_token(self, token, **kwargs):
         """The library checks the signature, expiry and nonce; the issuer and audience too. An

@@ -410,3 +410,13 @@ def test_an_id_token_that_cannot_be_read_is_refused_not_an_error(provider, token
 
     with pytest.raises(SuspiciousOperation):
         ProviderBackend().verify_token(token, nonce="n")
+
+
+def test_switching_off_a_provider_user_ends_their_session(client, provider):
+    provider.set_accounts(account("jane", "grp-officers"))
+    sign_in(client, "jane")
+    assert client.get("/").status_code == 200
+
+    User.objects.filter(identity_subject="jane").update(is_active=False)
+
+    assert_signed_out(client)
