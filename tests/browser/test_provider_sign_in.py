@@ -94,6 +94,9 @@ def test_a_sign_in_that_cannot_be_checked_is_explained_accessibly(page, council_
     page.goto(f"{page.base_url}/sign-in/provider/callback/?code=forged&state=forged")
     expect(page.get_by_role("heading", name="Your sign-in could not be checked")).to_be_visible()
     assert_accessible(page)
+    page.goto(f"{page.base_url}/sign-in/provider/callback/?error=server_error&state=forged")
+    expect(page.get_by_role("heading", name="Council Login could not sign you in")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_the_provider_down_is_explained_accessibly(page, council_login, settings):

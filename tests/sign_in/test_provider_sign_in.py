@@ -420,3 +420,13 @@ def test_switching_off_a_provider_user_ends_their_session(client, provider):
     User.objects.filter(identity_subject="jane").update(is_active=False)
 
     assert_signed_out(client)
+
+
+def test_another_error_from_the_provider_is_explained(client, provider):
+    start(client)
+
+    response = client.get("/sign-in/provider/callback/?error=temporarily_unavailable&state=x")
+
+    assert response.status_code == 400
+    assert "Council Login could not sign you in" in response.content.decode()
+    assert_signed_out(client)
