@@ -25,7 +25,11 @@ class UserAdmin(ChoicesInRange, DjangoUserAdmin, OneHistoryRowAdmin):
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         ("Organisation", {"fields": ["organisation"]}),
+        # Set at the first sign-in through the council's identity provider (README, "Signing
+        # in with the council's accounts").
+        ("Identity provider", {"fields": ["identity_issuer", "identity_subject"]}),
     ]
+    readonly_fields = ["identity_issuer", "identity_subject"]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
         ("Organisation", {"fields": ["organisation"]}),

@@ -57,6 +57,10 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    # Who this person is at the council's identity provider (reviews/sign_in/oidc.py): the
+    # issuer and its `sub` claim, set at the first sign-in through it. Blank for password users.
+    identity_issuer = models.CharField(max_length=255, blank=True, editable=False)
+    identity_subject = models.CharField(max_length=255, blank=True, editable=False)
     # Groups are the roles (Councillor, Officer, Scrutiny officer): their changes are kept with
     # values, like any other field. Change them from the user's side (`user.groups.add`, the user
     # admin): simple-history cannot record a change made from the group's side
@@ -68,6 +72,13 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity_issuer", "identity_subject"],
+                condition=~models.Q(identity_subject=""),
+                name="one_user_per_provider_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

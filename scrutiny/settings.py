@@ -166,6 +166,8 @@ AUTH_USER_MODEL = "reviews.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the provider's callback, and only when OIDC_ISSUER is set.
+    "reviews.sign_in.oidc.ProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +175,93 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Signing in with the council's accounts through OpenID Connect (reviews/sign_in/oidc.py, README
+# "Signing in with the council's accounts"): off unless OIDC_ISSUER is set. Endpoints come from the
+# issuer's discovery document. Role groups are those of the roles migration
+# (recommendations/migrations/0003_create_roles.py).
+ROLE_GROUPS = ("Councillor", "Officer", "Scrutiny officer")
+
+
+def parse_pairs(name: str, value: str) -> dict[str, str]:
+    """`key=value;key=value` (spaces around either ignored) as a dict; a clear error otherwise."""
+    pairs: dict[str, str] = {}
+    for item in value.split(";"):
+        if not item.strip():
+            continue
+        key, equals, target = (part.strip() for part in item.partition("="))
+        if not equals or not key or not target:
+            raise ImproperlyConfigured(
+                f"{name} must be pairs like 'key=value;key=value'; cannot read {item.strip()!r}"
+            )
+        if key in pairs:
+            raise ImproperlyConfigured(f"{name} names {key!r} more than once")
+        pairs[key] = target
+    return pairs
+
+
+def parse_group_roles(value: str) -> dict[str, str]:
+    """OIDC_GROUP_ROLES: `<group id>=<role>;…`, each role one of ROLE_GROUPS (any letter case)."""
+    roles = {role.lower(): role for role in ROLE_GROUPS}
+    mapping = {}
+    for group, role in parse_pairs("OIDC_GROUP_ROLES", value).items():
+        if role.lower() not in roles:
+            raise ImproperlyConfigured(
+                f"OIDC_GROUP_ROLES maps {group!r} to {role!r}, which is not a role: use one of "
+                + ", ".join(ROLE_GROUPS)
+            )
+        mapping[group] = roles[role.lower()]
+    return mapping
+
+
+def parse_domain_organisations(value: str) -> dict[str, str]:
+    """OIDC_EMAIL_DOMAIN_ORGANISATIONS: `<email domain>=<organisation name>;…`."""
+    pairs = parse_pairs("OIDC_EMAIL_DOMAIN_ORGANISATIONS", value)
+    for domain in pairs:
+        if "@" in domain or "." not in domain:
+            raise ImproperlyConfigured(
+                f"OIDC_EMAIL_DOMAIN_ORGANISATIONS: {domain!r} is not an email domain "
+                "(write durham.gov.uk, without the @)"
+            )
+    return {domain.lower(): name for domain, name in pairs.items()}
+
+
+def parse_issuer(value: str) -> str:
+    """OIDC_ISSUER, exactly as the provider writes it in its tokens: https, or plain http on
+    this machine only (the tests' provider)."""
+    if value and not value.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address; got {value!r}")
+    return value
+
+
+OIDC_ISSUER = parse_issuer(os.environ.get("OIDC_ISSUER", "").strip())
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too (the "
+        "application's registration with the provider)"
+    )
+# The button reads "Sign in with <name>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your council account"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
+# Empty: roles are given in the admin and signing in leaves them alone.
+OIDC_GROUP_ROLES = parse_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
+OIDC_EMAIL_DOMAIN_ORGANISATIONS = parse_domain_organisations(
+    os.environ.get("OIDC_EMAIL_DOMAIN_ORGANISATIONS", "")
+)
+# Whom someone signed in without a role should ask for access: an email address, shown on the
+# "no access yet" page. Unset: "your council's scrutiny officer".
+ACCESS_REQUEST_CONTACT = os.environ.get("ACCESS_REQUEST_CONTACT", "").strip()
+# mozilla-django-oidc's own settings: the authorisation-code flow with PKCE, state and nonce,
+# RS256 tokens checked against the provider's published keys (JWKS).
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign_in:finish_provider_sign_in"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -15,7 +15,9 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out, and signing in through the council's identity provider.
+    path("", include("reviews.sign_in.sign_out_urls")),
+    path("", include("reviews.sign_in.oidc_urls")),
     path("admin/", admin.site.urls),
     # The public site and the open data: no sign-in, public reviews only.
     path("public/", include("recommendations.public.urls")),
