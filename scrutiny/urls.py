@@ -2,19 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny.forms import SignInForm
-
 admin.site.site_header = "Scrutiny recommendations tracker: administration"
 admin.site.site_title = "Scrutiny tracker admin"
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # /sign-in/ (the password, then the second factor), the admin's sign-in page, /account/.
+    path("", include("reviews.sign_in.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # The public site and the open data: no sign-in, public reviews only.
