@@ -2,7 +2,6 @@
 
 import datetime
 import itertools
-
 from binascii import unhexlify
 
 from django.contrib.auth.models import Group
