@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -30,6 +31,13 @@ class UserAdmin(ChoicesInRange, DjangoUserAdmin, OneHistoryRowAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Organisation", {"fields": ["organisation"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A change of role ends the user's sessions (reviews/sign_in/sessions.py); an
+        # administrator changing their own keeps the session they made it in.
+        if form.instance.pk == request.user.pk:
+            update_session_auth_hash(request, form.instance)
 
 
 @admin.register(Committee)

@@ -27,25 +27,25 @@ def bump_session_generation(user_ids) -> None:
 
 
 def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """The receiver of m2m_changed on User.groups: `user.groups.add(group)` (instance a user,
-    pk_set groups) or `group.user_set.add(user)` (reverse: instance a group, pk_set users)."""
-    User = get_user_model()
-    if action in {"post_add", "post_remove"} and pk_set:
-        user_ids = pk_set if reverse else [instance.pk]
+    """The receiver of m2m_changed on User.groups, from the user's side (`user.groups.add`, the
+    admin's form); simple-history refuses changes from the group's side (see reviews.User)."""
+    if reverse:
+        return
+    if action == "post_add":
+        changed = bool(pk_set)  # Django leaves out the groups the user already had
+    elif action == "pre_remove":
+        changed = instance.groups.filter(pk__in=pk_set).exists()  # Django does not
     elif action == "pre_clear":
-        user_ids = (
-            list(instance.user_set.values_list("pk", flat=True))
-            if reverse
-            else ([instance.pk] if instance.groups.exists() else [])
-        )
+        changed = instance.groups.exists()
     else:
         return
-    if not user_ids:
-        return
-    bump_session_generation(user_ids)
-    if not reverse:
+    if changed:
+        bump_session_generation([instance.pk])
         # The instance in hand saves the new generation too (the admin saves the user after its
         # groups), rather than writing back the old one.
         instance.session_generation = (
-            User.objects.filter(pk=instance.pk).values_list("session_generation", flat=True).get()
+            get_user_model()
+            .objects.filter(pk=instance.pk)
+            .values_list("session_generation", flat=True)
+            .get()
         )
