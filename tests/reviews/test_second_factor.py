@@ -492,3 +492,19 @@ def test_the_time_in_the_session_is_what_counts_not_the_clock_of_the_request(cli
     with time_machine.travel(START + datetime.timedelta(minutes=16), tick=False):
         assert client.get("/sign-in/set-up-authenticator/")["Location"] == "/sign-in/"
     assert timezone.now() > START
+
+
+def test_an_administrator_resets_a_lost_authenticator_from_the_users_list(
+    client, administrator, enrolled_clerk, councillor, now
+):
+    give_authenticator(councillor)
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/reviews/user/",
+        {"action": "reset_second_factor", "_selected_action": [enrolled_clerk.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=enrolled_clerk).exists()
+    assert TOTPDevice.objects.filter(user=councillor).exists()
+    client.post("/admin/logout/")
+    assert password(client, "clerk")["Location"] == "/sign-in/set-up-authenticator/"
