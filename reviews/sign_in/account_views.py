@@ -11,7 +11,7 @@ from django_otp import login as otp_login
 from . import second_factor
 from .second_factor_forms import ChangePasswordForm
 from .second_factor_views import RECOVERY_CODES, authenticator_set_up, show_recovery_codes_next
-from .sessions import SIGN_IN_METHOD
+from .sessions import PROVIDER, SIGN_IN_METHOD
 
 
 def manages_password_here(request) -> bool:

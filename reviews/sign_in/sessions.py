@@ -14,6 +14,7 @@ from django.db.models import F
 # applies) or "provider" (the council's identity provider, which has its own).
 SIGN_IN_METHOD = "sign_in_method"
 PASSWORD = "password"
+PROVIDER = "provider"
 # Whether this password session's user must use the second factor, decided at sign-in.
 FACTOR_REQUIRED = "second_factor_required"
 
