@@ -17,7 +17,7 @@ from .sessions import PROVIDER, SIGN_IN_METHOD
 def manages_password_here(request) -> bool:
     """Whether this session signed in with a password here (not through the identity provider),
     and so may set up the second factor and change the password."""
-    return request.session.get(SIGN_IN_METHOD) != "provider" and request.user.has_usable_password()
+    return request.session.get(SIGN_IN_METHOD) != PROVIDER and request.user.has_usable_password()
 
 
 def _password_account(request):
