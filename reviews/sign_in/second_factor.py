@@ -16,6 +16,7 @@ import qrcode.image.svg
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -109,9 +110,14 @@ def set_up_authenticator(user, secret: str, verified_step: int) -> list[str]:
 def make_recovery_codes(user) -> list[str]:
     """A new set of recovery codes; the old set stops working. The device that holds them stays
     the same, so a session signed in with an old code stays signed in."""
-    device = StaticDevice.objects.filter(user=user).first() or StaticDevice.objects.create(
-        user=user, name="Recovery codes", confirmed=True
-    )
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    elif not device.confirmed:  # one made in the admin
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    # One set of codes per person: any other device of codes (from the admin) goes too.
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
@@ -178,7 +184,8 @@ def _was_used(device: TOTPDevice, code: str) -> bool:
 
 def _throttled(details: dict) -> str:
     seconds = max(1, round((details["locked_until"] - timezone.now()).total_seconds()))
-    return (
-        "You have entered too many wrong codes. "
-        f"Wait {seconds} second{'s' if seconds != 1 else ''}, then try again"
-    )
+    return ngettext(
+        "You have entered too many wrong codes. Wait %(seconds)d second, then try again",
+        "You have entered too many wrong codes. Wait %(seconds)d seconds, then try again",
+        seconds,
+    ) % {"seconds": seconds}

@@ -3,10 +3,13 @@ codes, and the lock-out. Everything goes through the pages, as a browser would."
 
 import datetime
 import re
+from base64 import b32decode
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -48,8 +51,6 @@ def recovery_codes(client) -> list[str]:
 
 def set_up_secret(page: str) -> str:
     """The key the set-up page shows as text, as the hex django-otp keeps."""
-    from base64 import b32decode
-
     text = re.search(r'id="authenticator-key">([A-Z2-7 ]+)<', page)[1].replace(" ", "")
     return b32decode(text).hex()
 
@@ -508,3 +509,18 @@ def test_an_administrator_resets_a_lost_authenticator_from_the_users_list(
     assert TOTPDevice.objects.filter(user=councillor).exists()
     client.post("/admin/logout/")
     assert password(client, "clerk")["Location"] == "/sign-in/set-up-authenticator/"
+
+
+def test_the_second_factor_adds_no_query_to_a_page_for_someone_without_it(client, councillor):
+    def queries_for_a_page():
+        client.get("/reviews/")  # the first page after signing in may refresh the session
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/reviews/").status_code == 200
+        return len(queries)
+
+    client.force_login(councillor)
+    without_the_middlewares_marker = queries_for_a_page()
+    client.post("/sign-out/")
+    password(client, "councillor")
+    assert client.session["sign_in_method"] == "password"
+    assert queries_for_a_page() == without_the_middlewares_marker
