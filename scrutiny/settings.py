@@ -191,6 +191,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Masked in django-axes's logs and records: its own defaults, and the code of the second step
+# (reviews/sign_in/), whose wrong answers are failed sign-ins too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # The second factor (reviews/sign_in/): the name authenticator apps show beside the account, and
 # secrets kept out of the admin (an administrator resets a lost authenticator by deleting it).

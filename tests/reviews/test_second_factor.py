@@ -219,7 +219,10 @@ def test_a_wrong_code_is_explained_and_counts_as_a_failed_sign_in(client, enroll
     assert '<a href="#id_code">The code is not right or has expired' in content
     assert 'id="id_code_error"' in content
     assert not signed_in(client)
-    assert AccessAttempt.objects.get(username="clerk").failures_since_start == 1
+    attempt = AccessAttempt.objects.get(username="clerk")
+    assert attempt.failures_since_start == 1
+    assert attempt.path_info == "/sign-in/code/"
+    assert "code=****" in attempt.post_data
 
 
 def test_a_code_used_once_is_refused_the_second_time_in_the_same_step(client, enrolled_clerk, now):
