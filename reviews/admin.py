@@ -1,12 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from scrutiny.admin import ChoicesInRange, DateHierarchyInRange, OneHistoryRowAdmin, VersionedAdmin
 
 from .models import Committee, Meeting, Organisation, Review, User, WorkProgrammeItem
+from .sign_in.second_factor import remove_authenticator
 
 
 @admin.register(Organisation)
@@ -34,6 +37,38 @@ class UserAdmin(ChoicesInRange, DjangoUserAdmin, OneHistoryRowAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Organisation", {"fields": ["organisation"]}),
     ]
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description="Reset the authenticator app and recovery codes of the selected users",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        """For a lost phone: the user signs in with their password and, if the second factor is
+        required for them, sets up an app again; their sessions verified by it are sent there."""
+        for user in queryset:
+            remove_authenticator(user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Reset the second factor of %(count)d user, who sets up an authenticator app "
+                "again at their next sign-in if they must have one.",
+                "Reset the second factor of %(count)d users, who set up an authenticator app "
+                "again at their next sign-in if they must have one.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A change of role ends the user's sessions (reviews/sign_in/sessions.py); an
+        # administrator changing their own keeps the session they made it in.
+        if form.instance.pk == request.user.pk:
+            update_session_auth_hash(request, form.instance)
 
 
 @admin.register(Committee)

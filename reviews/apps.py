@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
 
@@ -20,4 +21,11 @@ class ReviewsConfig(AppConfig):
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(
             update_last_login_without_history, dispatch_uid="update_last_login_without_history"
+        )
+        from .models import User
+        from .sign_in.sessions import groups_changed
+
+        # A change of role ends the user's sessions.
+        m2m_changed.connect(
+            groups_changed, sender=User.groups.through, dispatch_uid="groups_end_sessions"
         )

@@ -5,10 +5,12 @@ Nothing here knows about recommendations; the recommendations app builds on thes
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
@@ -66,9 +68,17 @@ class User(AbstractUser):
     # admin): simple-history cannot record a change made from the group's side
     # (`group.user_set.add`) and raises (django-simple-history issue 1048). Signing in saves
     # last_login without a history row (reviews/apps.py).
+    # Counts the changes of this user's roles (groups, staff, superuser, active). It is part of
+    # the session's hash, so a change ends every session the user has: the next request of each
+    # is signed out (reviews/sign_in/sessions.py bumps it). Bookkeeping, not history.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+        excluded_fields=["password", "last_login", "session_generation"],
+        m2m_fields=["groups", "user_permissions"],
     )
+
+    # The flags that give or take away access; a change of any of them is a change of role.
+    ROLE_FLAGS = ("is_active", "is_staff", "is_superuser")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -82,6 +92,43 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        user = super().from_db(db, field_names, values, **kwargs)
+        user._role_flags_as_loaded = user._role_flags()
+        return user
+
+    def _role_flags(self) -> tuple:
+        # Read from __dict__ so that a deferred flag is not fetched just to be compared.
+        return tuple(self.__dict__.get(name) for name in self.ROLE_FLAGS)
+
+    def save(self, *args, **kwargs):
+        as_loaded = getattr(self, "_role_flags_as_loaded", None)
+        if as_loaded is not None and as_loaded != self._role_flags():
+            self.session_generation += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session_generation"}
+        super().save(*args, **kwargs)
+        self._role_flags_as_loaded = self._role_flags()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, with the roles' generation in it: a change of password
+        or of role makes every session the user has fail Django's check, and end."""
+        return self._session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        # Sessions signed while an old SECRET_KEY was current (SECRET_KEY_FALLBACKS).
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret)
+
+    def _session_auth_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "reviews.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Committee(models.Model):

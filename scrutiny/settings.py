@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # text search fields and lookups; inert on SQLite
     "simple_history",
     "axes",
+    # The second factor for password sign-ins: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
@@ -107,9 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second-factor device, if any, verified this session (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "scrutiny.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password session that must have the second factor and has not: back to its set-up.
+    "reviews.sign_in.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -272,6 +280,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Masked in django-axes's logs and records: its own defaults, and the code of the second step
+# (reviews/sign_in/), whose wrong answers are failed sign-ins too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# The second factor (reviews/sign_in/): the name authenticator apps show beside the account, and
+# secrets kept out of the admin (an administrator resets a lost authenticator by deleting it).
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 
 def client_address_settings(proxy_count: int) -> dict:

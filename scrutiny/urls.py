@@ -1,20 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
-
-from scrutiny.forms import SignInForm
 
 admin.site.site_header = "Scrutiny recommendations tracker: administration"
 admin.site.site_title = "Scrutiny tracker admin"
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # /sign-in/ (the password, then the second factor), the admin's sign-in page, /account/.
+    path("", include("reviews.sign_in.urls")),
     # Signing out, and signing in through the council's identity provider.
     path("", include("reviews.sign_in.sign_out_urls")),
     path("", include("reviews.sign_in.oidc_urls")),

@@ -2,9 +2,12 @@
 
 import datetime
 import itertools
+from binascii import unhexlify
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.choices import Status
 from recommendations.models import Outcome, ProgressUpdate, Recommendation, UpdateDecision
@@ -24,6 +27,21 @@ def make_user(username: str | None = None, *, role: str | None = None, **fields)
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+# A test-only authenticator secret (RFC 6238's example key), never a real one.
+TEST_AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"
+
+
+def give_authenticator(user: User, key: str = TEST_AUTHENTICATOR_KEY) -> TOTPDevice:
+    """A confirmed authenticator app for `user`, as if they had set it up."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
+
+
+def authenticator_code(key: str = TEST_AUTHENTICATOR_KEY, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app with `key` shows now (or `steps_ahead` 30-second steps on)."""
+    step = int(timezone.now().timestamp()) // 30 + steps_ahead
+    return f"{hotp(unhexlify(key), step):06d}"
 
 
 def make_committee(name: str | None = None, **fields) -> Committee:

@@ -1,1 +1,2 @@
-"""Signing in: the council's identity provider beside the password form, and who has access."""
+"""Signing in: the password form and its second factor, the council's identity provider, the
+account page, who has access, and the session rules."""

@@ -22,6 +22,7 @@ from mozilla_django_oidc.views import (
 )
 
 from . import oidc
+from .sessions import PROVIDER, SIGN_IN_METHOD
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class FinishProviderSignIn(OIDCAuthenticationCallbackView):
 
     def login_success(self):
         response = super().login_success()
-        self.request.session["sign_in_method"] = "provider"
+        self.request.session[SIGN_IN_METHOD] = PROVIDER
         return response
 
     @property
@@ -129,7 +130,7 @@ class SignOut(LogoutView):
 
     def post(self, request, *args, **kwargs):
         id_token = None
-        if request.session.get("sign_in_method") == "provider":
+        if request.session.get(SIGN_IN_METHOD) == PROVIDER:
             id_token = request.session.get("oidc_id_token") or ""
         response = super().post(request, *args, **kwargs)
         if id_token is None or not oidc.enabled():

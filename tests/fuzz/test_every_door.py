@@ -8,6 +8,7 @@ a refused one that wrote anything must have left every table exactly as the worl
 
 import datetime
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -20,10 +21,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.factories import tracker_csv, tracker_row
+from tests.factories import authenticator_code, give_authenticator, tracker_csv, tracker_row
 
 from .forms import read_form
-from .hostile import AWKWARD, database_state, submissions, writes_recorded
+from .hostile import AWKWARD, database_state, hostile_text, submissions, writes_recorded
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ PAGE_DOORS = [
     ),
     Door("search the public record", None, lambda world: reverse("public:search"), method="get"),
     Door("filter the register", "councillor", _url("recommendations:show_register"), method="get"),
+    Door("set up an authenticator app", "councillor", _url("account:set_up_authenticator")),
+    Door("change your password", "councillor", _url("account:change_password")),
 ]
 
 
@@ -305,4 +308,40 @@ def test_the_harness_notices_a_submission_that_changed_something(world):
         assert "reviews_committee" in writes
         assert database_state() != world_state
         transaction.set_rollback(True)
+    assert database_state() == world_state
+
+
+def test_no_code_at_the_second_step_fails_or_signs_in_by_chance(world, client, settings):
+    """The code page is reached only halfway through a sign-in, so the door above cannot open
+    it: hostile codes, and codes in every shape, from the scrutiny officer's pending sign-in."""
+    # The lock-out and the device's throttle would soon stop every submission before the check.
+    settings.AXES_FAILURE_LIMIT = 10**9
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    give_authenticator(world["clerk"])
+    world["clerk"].set_password("password")
+    world["clerk"].save()
+    response = client.post(reverse("login"), {"username": "clerk", "password": "password"})
+    assert response["Location"] == reverse("account:enter_sign_in_code")
+    door = Door("enter a sign-in code", None, _url("account:enter_sign_in_code"))
+    url = door.page(world)
+    world_state = database_state()
+    codes = st.one_of(
+        hostile_text,
+        st.from_regex(r"[0-9 \-]{0,12}", fullmatch=True),
+        st.from_regex(r"[a-zA-Z2-7 ]{6,12}", fullmatch=True),
+    )
+
+    @given(code=codes)
+    def try_one(code):
+        with transaction.atomic():
+            response = client.post(url, {"code": code})
+            assert response.status_code < 500, (response.status_code, code)
+            if response.status_code != 200:
+                # Only the app's own code, should Hypothesis happen on it, signs in.
+                current = {authenticator_code(steps_ahead=step) for step in (-1, 0, 1)}
+                assert re.sub(r"[\s-]", "", code) in current, (response.status_code, code)
+            transaction.set_rollback(True)
+
+    try_one()
     assert database_state() == world_state

@@ -41,6 +41,16 @@ def test_it_builds_the_cybercrime_review_with_seven_recommendations_in_order(deb
         assert username in output
 
 
+def test_it_says_which_demo_users_set_up_the_second_factor_at_their_first_sign_in(debug_on, capsys):
+    call_command("load_demo")
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[-4:]}
+    for username in ("clerk", "admin"):
+        assert "then sets up an authenticator app" in lines[username]
+        assert "oathtool --totp -b KEY" in lines[username]
+    for username in ("councillor", "officer"):
+        assert "authenticator" not in lines[username]
+
+
 def test_the_demo_officer_leads_at_least_three_recommendations(debug_on):
     call_command("load_demo")
     officer = User.objects.get(username="officer")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.demo import DEMO_PASSWORD, USERS, load_demo
+from reviews.models import User
+from reviews.sign_in.second_factor import authenticator_of, second_factor_required
 
 
 class Command(BaseCommand):
@@ -31,4 +33,16 @@ class Command(BaseCommand):
         for username, _first, _last, group, organisation, superuser in USERS:
             role = "Administrator" if superuser else group
             where = f" of {organisation}" if organisation else ""
-            self.stdout.write(f"  {username:<11} {role}{where}")
+            self.stdout.write(f"  {username:<11} {role}{where}{self._second_factor(username)}")
+
+    @staticmethod
+    def _second_factor(username: str) -> str:
+        user = User.objects.get(username=username)
+        if not second_factor_required(user):
+            return ""
+        if authenticator_of(user) is not None:
+            return ", then a code from the authenticator app set up for it"
+        return (
+            ", then sets up an authenticator app (the page shows the key as text: use any app, "
+            "or `oathtool --totp -b KEY` with the spaces left out)"
+        )
