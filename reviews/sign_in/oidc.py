@@ -156,6 +156,9 @@ def _sign_in(subject: str, claims: dict, groups: list[str]) -> User:
         user = User(username=unique_username(claims))
         user.set_unusable_password()
     before = _profile(user)
+    # The history names the person as the one who made these changes, through the provider.
+    user._history_user = user
+    user._change_reason = "Signed in through the identity provider"
     user.identity_issuer, user.identity_subject = issuer, subject
     user.first_name, user.last_name = names_in(claims, user)
     user.email = email or user.email

@@ -82,6 +82,10 @@ def test_a_changed_group_changes_the_role_at_the_next_sign_in(client, provider):
     ]
     assert ["Councillor"] in roles_in_history
     assert roles_in_history[-1] == ["Scrutiny officer"]
+    # Made by the person themselves, as they signed in.
+    latest = user.history.latest("history_id")
+    assert latest.history_user == user
+    assert latest.history_change_reason == "Signed in through the identity provider"
 
 
 def test_leaving_the_group_takes_the_role_away_at_the_next_sign_in(client, provider):
