@@ -33,12 +33,10 @@ def recorded_since(today: datetime.date, days: int) -> datetime.datetime:
 
 
 def recently_updated(today: datetime.date, days: int) -> Q:
-    """With a progress update recorded in the last `days` days (today and `days` before).
-
-    A set of ids found once through the index on `recorded_at`, rather than a lookup per row.
-    """
-    recent = ProgressUpdate.objects.accepted().filter(recorded_at__gte=recorded_since(today, days))
-    return Q(pk__in=recent.values("recommendation"))
+    """With an accepted progress update recorded in the last `days` days (today and `days`
+    before): a range of the index on the stored `last_recorded_at`, when the most recently
+    recorded accepted update was recorded."""
+    return Q(last_recorded_at__gte=recorded_since(today, days))
 
 
 def updated_recently(queryset, today: datetime.date, days: int):
