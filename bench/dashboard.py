@@ -310,6 +310,10 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
             for update in updates
         ],
     )
+    # Statistics first: without them (autovacuum may not have got to the new rows yet) PostgreSQL
+    # can plan the refresh's lookups as scans of a million rows each, and take hours.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     # Neither way runs ProgressUpdate.save() or a decision's, which keep the stored current status.
     Recommendation.objects.refresh_current_status()
     with connection.cursor() as cursor:
