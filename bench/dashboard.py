@@ -1,8 +1,11 @@
 """Time the dashboard and the register at any size, against the admin's list page.
 
     .venv/bin/python bench/dashboard.py                    # SQLite (a temporary file), 5,000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/dashboard.py \
-        --recommendations 200000 --updates 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/dashboard.py \
+        --recommendations 200000 --updates 1000000 --keep     # then --reuse to time it again
+
+Give it a database name the test suite does not use: both work in `test_<name>`, and a test run
+drops it, data kept by --keep included.
 
 It never touches the configured database's data: it builds a throwaway test database beside it
 (a temporary SQLite file, or PostgreSQL's `test_<name>`), fills it with N recommendations and M
