@@ -1,8 +1,11 @@
 """Time the dashboard and the register at any size, against the admin's list page.
 
     .venv/bin/python bench/dashboard.py                    # SQLite (a temporary file), 5,000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/dashboard.py \
-        --recommendations 200000 --updates 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/dashboard.py \
+        --recommendations 200000 --updates 1000000 --keep     # then --reuse to time it again
+
+Give it a database name the test suite does not use: both work in `test_<name>`, and a test run
+drops it, data kept by --keep included.
 
 It never touches the configured database's data: it builds a throwaway test database beside it
 (a temporary SQLite file, or PostgreSQL's `test_<name>`), fills it with N recommendations and M
@@ -310,6 +313,10 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
             for update in updates
         ],
     )
+    # Statistics first: without them (autovacuum may not have got to the new rows yet) PostgreSQL
+    # can plan the refresh's lookups as scans of a million rows each, and take hours.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     # Neither way runs ProgressUpdate.save() or a decision's, which keep the stored current status.
     Recommendation.objects.refresh_current_status()
     with connection.cursor() as cursor:

@@ -3,8 +3,8 @@ restore or whenever in doubt.
 
 - Every published appendix: its stored PDF still has the SHA-256 recorded when it was published,
   and building it again for its D and K gives the same HTML and the same PDF, byte for byte.
-- Every recommendation: its stored current status and last update date are those its accepted
-  updates give.
+- Every recommendation: its stored current status, last update date and the time its latest
+  accepted update was recorded are those its accepted updates give.
 
 Each function yields one sentence per difference, naming the record; nothing is changed.
 """
@@ -12,6 +12,7 @@ Each function yields one sentence per difference, naming the record; nothing is 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from .appendix.pdf import generator_version, html_to_pdf, sha256
@@ -84,6 +85,12 @@ def current_status_differences() -> Iterator[str]:
                 f"{_day(recommendation.last_update_date)}, its updates give "
                 f"{_day(recommendation.derived_last_update_date)}"
             )
+        if recommendation.last_recorded_at != recommendation.derived_last_recorded_at:
+            yield (
+                f"{name}: the stored time its latest accepted update was recorded is "
+                f"{_moment(recommendation.last_recorded_at)}, its updates give "
+                f"{_moment(recommendation.derived_last_recorded_at)}"
+            )
 
 
 def _status(code: str) -> str:
@@ -95,6 +102,10 @@ def _status(code: str) -> str:
 
 def _day(day) -> str:
     return date_format(day) if day else "none"
+
+
+def _moment(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "none"
 
 
 def check_integrity(*, render: bool = True) -> IntegrityReport:

@@ -67,8 +67,8 @@ def _progress_updates(recommendation_model) -> models.QuerySet:
 
 class RecommendationQuerySet(models.QuerySet):
     def refresh_current_status(self) -> int:
-        """Set the stored `current_status` and `last_update_date` of these recommendations from
-        their updates, in one UPDATE statement whatever their number. An `update()`, so it writes
+        """Set the stored `current_status`, `last_update_date` and `last_recorded_at` of these
+        recommendations from their updates, in one UPDATE statement whatever their number. An `update()`, so it writes
         no history: the two are derived from the updates, never edited. Returns the rows updated.
 
         Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
@@ -79,23 +79,24 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
     def with_derived_status(self):
-        """Annotate `derived_status` and `derived_last_update_date`: what `current_status` and
-        `last_update_date` should hold, from the updates (check_integrity compares the two)."""
+        """Annotate `derived_status`, `derived_last_update_date` and `derived_last_recorded_at`:
+        what `current_status`, `last_update_date` and `last_recorded_at` should hold, from the
+        updates (check_integrity compares them)."""
         values = self._derived_status_values()
         return self.annotate(
             derived_status=values["current_status"],
             derived_last_update_date=values["last_update_date"],
+            derived_last_recorded_at=values["last_recorded_at"],
         )
 
     def _derived_status_values(self) -> dict:
         """The newest accepted update's status and as-at date (by as-at date, then time
-        recorded, then id); "Not started" and none without one. Submitted and returned updates
-        never count."""
-        newest = (
-            _progress_updates(self.model)
-            .filter(recommendation=OuterRef("pk"), decision__outcome="accepted")
-            .order_by("-as_at", "-recorded_at", "-pk")
+        recorded, then id), and when the most recently recorded accepted update was recorded;
+        "Not started" and none without one. Submitted and returned updates never count."""
+        accepted = _progress_updates(self.model).filter(
+            recommendation=OuterRef("pk"), decision__outcome="accepted"
         )
+        newest = accepted.order_by("-as_at", "-recorded_at", "-pk")
         return {
             "current_status": Coalesce(
                 Subquery(newest.values("status")[:1]),
@@ -103,6 +104,9 @@ class RecommendationQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             "last_update_date": Subquery(newest.values("as_at")[:1]),
+            "last_recorded_at": Subquery(
+                accepted.order_by("-recorded_at").values("recorded_at")[:1]
+            ),
         }
 
     def refresh_search_document(self) -> int:
@@ -294,7 +298,7 @@ class RecommendationQuerySet(models.QuerySet):
 
 # The fields of Recommendation that only `refresh_current_status()` (and, for the search
 # document, `refresh_search_document()`) writes.
-DERIVED_FIELDS = ["current_status", "last_update_date", "search_document"]
+DERIVED_FIELDS = ["current_status", "last_update_date", "last_recorded_at", "search_document"]
 
 
 class Recommendation(models.Model):
@@ -366,6 +370,10 @@ class Recommendation(models.Model):
         editable=False,
     )
     last_update_date = models.DateField(null=True, editable=False)
+    # Derived too: when the most recently recorded accepted update was recorded (which need not
+    # be the newest by as-at date), so that "an update recorded in the last N days" is a range
+    # of one index rather than a search of every update (migration 0016).
+    last_recorded_at = models.DateTimeField(null=True, editable=False)
     # Derived too: the text and every update's narrative as a PostgreSQL text search document
     # (see `search_document_expression`), indexed (GIN, migration 0009) for the register's
     # search. Kept by `refresh_current_status()` when updates are added and by
@@ -412,6 +420,9 @@ class Recommendation(models.Model):
             models.Index(fields=["review", "sort_key", "id"], name="recommendation_review_order"),
             models.Index(EFFECTIVE_TARGET, "id", name="recommendation_target_order"),
             models.Index(fields=["last_update_date"], name="recommendation_updated_order"),
+            # "With an update recorded in the last N days": the dashboard's count and the
+            # register's filter.
+            models.Index(fields=["last_recorded_at"], name="recommendation_recorded"),
         ]
         constraints = [
             models.UniqueConstraint(

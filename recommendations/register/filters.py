@@ -12,10 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from reviews.models import Committee, Organisation, Review
 from scrutiny.forms import Form, GovUKCheckboxes, ModelChoiceField
@@ -33,12 +30,10 @@ def recorded_since(today: datetime.date, days: int) -> datetime.datetime:
 
 
 def recently_updated(today: datetime.date, days: int) -> Q:
-    """With a progress update recorded in the last `days` days (today and `days` before).
-
-    A set of ids found once through the index on `recorded_at`, rather than a lookup per row.
-    """
-    recent = ProgressUpdate.objects.accepted().filter(recorded_at__gte=recorded_since(today, days))
-    return Q(pk__in=recent.values("recommendation"))
+    """With an accepted progress update recorded in the last `days` days (today and `days`
+    before): a range of the index on the stored `last_recorded_at`, when the most recently
+    recorded accepted update was recorded."""
+    return Q(last_recorded_at__gte=recorded_since(today, days))
 
 
 def updated_recently(queryset, today: datetime.date, days: int):
@@ -78,41 +73,6 @@ STATUS_ORDER = Case(
 UPDATED_WITHIN_CHOICES = [("", "Any time"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
 
 
-class SelectWidget(forms.Select):
-    """A select drawn in one pass rather than a template per option: the same markup, for the
-    thousands of reviews a large register offers (Django's option templates took over a second
-    for 8,000). Named so that its widget type is still "select", which the GOV.UK form
-    rendering styles as one. `options`, if given, returns the (value, label) pairs after the
-    field's empty choice, read as plain values rather than as model instances."""
-
-    def __init__(self, attrs=None, choices=(), options=None):
-        super().__init__(attrs, choices)
-        self.options = options
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        choices = self.choices
-        if self.options is not None:
-            # Only the first choice: a model field's empty one, read without a query.
-            first = next(iter(choices), None)
-            choices = [*([first] if first and first[0] == "" else []), *self.options()]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in choices
-            ),
-        )
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
-
-
-def _review_options():
-    """Every review as (id, title), in title order: the register's review filter."""
-    return Review.objects.order_by("title").values_list("pk", "title")
-
-
 class RegisterFilterForm(Form):
     q = forms.CharField(
         label="Search",
@@ -127,12 +87,23 @@ class RegisterFilterForm(Form):
         empty_label="All committees",
         error_messages={"invalid_choice": "Select a committee from the list"},
     )
+    # One review, by id: the links from a review's page and the dashboard set it, and the page
+    # shows which it is with a link to remove it. Not a drop-down: a large register has
+    # thousands of reviews, too many to draw in every page; `review_title` finds them by title.
     review = ModelChoiceField(
-        Review.objects.order_by("title"),
+        Review.objects.all(),
         required=False,
-        widget=SelectWidget(options=_review_options),
-        empty_label="All reviews",
-        error_messages={"invalid_choice": "Select a review from the list"},
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "Select a review from the list of reviews, or search review titles"
+        },
+    )
+    review_title = forms.CharField(
+        label="Review title",
+        required=False,
+        max_length=300,
+        help_text="Words in the title of the review",
+        error_messages={"max_length": "Review title must be 300 characters or fewer"},
     )
     lead = ModelChoiceField(
         Organisation.objects.order_by("name"),
@@ -171,6 +142,9 @@ class RegisterFilterForm(Form):
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
 
+    def clean_review_title(self) -> str:
+        return " ".join(self.cleaned_data["review_title"].split())
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("sort") not in {None, *dict(SORT_CHOICES)}:
@@ -180,6 +154,13 @@ class RegisterFilterForm(Form):
                 "The sort order in the address is not one we know: sort the table by its column headers",
             )
         return cleaned_data
+
+    @property
+    def chosen_review(self) -> Review | None:
+        """The review the register is filtered to, when the address names one that exists."""
+        if not self.is_bound or "review" in self.errors:
+            return None
+        return self.cleaned_data.get("review")
 
     @property
     def search_terms(self) -> str:
@@ -197,6 +178,8 @@ class RegisterFilterForm(Form):
             queryset = queryset.filter(review__committee=data["committee"])
         if data.get("review"):
             queryset = queryset.filter(review=data["review"])
+        for word in data.get("review_title", "").split():
+            queryset = queryset.filter(review__title__icontains=word)
         if data.get("lead"):
             queryset = queryset.filter(lead_organisation=data["lead"])
         if data.get("status"):

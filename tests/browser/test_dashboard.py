@@ -2,6 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
+from reviews.models import Review
 from tests.browser.conftest import assert_accessible, sign_in
 
 
@@ -45,6 +46,20 @@ def test_the_register_filters_sorts_and_explains_a_bad_filter(page, demo):
         "aria-sort", "ascending"
     )
     expect(page.get_by_label("Achieved", exact=True)).to_be_checked()
+
+    page.goto(f"{page.base_url}/register/")
+    page.get_by_label("Review title").fill("cybercrime")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"review_title=cybercrime"))
+    review = Review.objects.get(title__icontains="cybercrime")
+    count = review.recommendations.count()
+    expect(page.get_by_role("heading", name=f"{count} recommendations")).to_be_visible()
+    page.goto(f"{page.base_url}/register/?review={review.pk}")
+    expect(page.get_by_text(f"Review: {review.title}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{count} recommendations")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^Show every review")).click()
+    expect(page.get_by_role("heading", name="11 recommendations")).to_be_visible()
 
     page.goto(f"{page.base_url}/register/?review=not-a-review")
     expect(page).to_have_title(re.compile(r"^Error: "))

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from recommendations.appendix.pdf import sha256
 from recommendations.appendix.publish import publish_appendix
@@ -145,3 +146,15 @@ def test_every_difference_is_listed_at_once(published):
 
     assert len(err.strip().splitlines()) == 1 + not_achieved
     assert f"{1 + not_achieved} differences" in summary
+
+
+def test_a_stored_time_of_the_latest_recorded_update_that_disagrees_is_named(published):
+    recommendation = published.review.recommendations.get(number="1")
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        last_recorded_at=timezone.make_aware(datetime.datetime(2001, 2, 3, 14, 5))
+    )
+
+    _, err = check_fails()
+
+    assert f"Recommendation 1 of Scrutiny Review of Cybercrime (id {recommendation.pk})" in err
+    assert "the stored time its latest accepted update was recorded is 3 February 2001" in err

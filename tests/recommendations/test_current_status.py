@@ -39,9 +39,22 @@ def stored(recommendation_id: int) -> tuple[str, datetime.date | None]:
     )
 
 
+def last_recorded_from_updates(recommendation_id: int) -> datetime.datetime | None:
+    """When its latest accepted update was recorded, worked out in Python."""
+    updates = ProgressUpdate.objects.filter(recommendation_id=recommendation_id)
+    return max((update.recorded_at for update in updates.accepted()), default=None)
+
+
+def stored_last_recorded(recommendation_id: int) -> datetime.datetime | None:
+    return Recommendation.objects.values_list("last_recorded_at", flat=True).get(
+        pk=recommendation_id
+    )
+
+
 def assert_all_agree() -> None:
     for pk in Recommendation.objects.values_list("pk", flat=True):
         assert stored(pk) == from_updates(pk), f"recommendation {pk}"
+        assert stored_last_recorded(pk) == last_recorded_from_updates(pk), f"recommendation {pk}"
 
 
 def test_a_recommendation_without_updates_is_not_started_with_no_update_date():
@@ -69,6 +82,11 @@ def test_an_update_recorded_later_for_an_earlier_date_does_not_become_current():
         recorded_at=timezone.now() + datetime.timedelta(days=30),
     )
     assert stored(recommendation.pk) == (Status.ON_TRACK, D(2019, 2, 1))
+    # But it is the latest recorded: "updated in the last 30 days" counts it.
+    assert (
+        stored_last_recorded(recommendation.pk)
+        == recommendation.updates.get(as_at=D(2019, 1, 1)).recorded_at
+    )
     assert_all_agree()
 
 
@@ -171,8 +189,10 @@ def test_an_update_added_through_the_page_updates_the_stored_status_once_accepte
     assert response.status_code == 302
     # Submitted, it does not count until the scrutiny officer accepts it.
     assert stored(recommendation.pk) == (Status.NOT_STARTED, None)
+    assert stored_last_recorded(recommendation.pk) is None
     recommendation.updates.get().accept(by=make_user("someone", role="Scrutiny officer"))
     assert stored(recommendation.pk) == (Status.ON_TRACK, D(2019, 1, 7))
+    assert stored_last_recorded(recommendation.pk) == recommendation.updates.get().recorded_at
 
 
 def test_an_import_updates_the_stored_status_of_new_and_existing_recommendations():
@@ -269,3 +289,26 @@ def test_the_data_migration_backfills_every_recommendation():
     migration.backfill(apps, SimpleNamespace(connection=connection))
     assert stored(updated.pk) == (Status.ACHIEVED, D(2019, 2, 7))
     assert stored(bare.pk) == (Status.NOT_STARTED, None)
+
+
+def test_the_data_migration_backfills_when_the_latest_accepted_update_was_recorded():
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("recommendations.migrations.0016_scale_last_recorded_at")
+    updated, bare = make_recommendation(), make_recommendation()
+    make_update(updated, as_at=D(2019, 2, 7), status=Status.ACHIEVED)
+    make_update(
+        updated,
+        as_at=D(2019, 1, 7),
+        status=Status.SLIPPED,
+        recorded_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    Recommendation.objects.update(last_recorded_at=None)
+    migration.backfill(apps, SimpleNamespace(connection=connection))
+    assert stored_last_recorded(updated.pk) == last_recorded_from_updates(updated.pk)
+    assert stored_last_recorded(updated.pk) == updated.updates.get(as_at=D(2019, 1, 7)).recorded_at
+    assert stored_last_recorded(bare.pk) is None

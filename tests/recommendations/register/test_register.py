@@ -102,6 +102,27 @@ class TestFilters:
         assert numbers(signed_in, lead=lead_organisation.pk) == ["1", "3"]
         assert numbers(signed_in, review=review.pk, lead=lead_organisation.pk) == ["1"]
 
+    def test_by_words_in_the_reviews_title_whatever_their_case_and_order(self, signed_in):
+        make_recommendation("1", review=make_review("Scrutiny of cybercrime and fraud"))
+        make_recommendation("2", review=make_review("Fraud against older people"))
+        make_recommendation("3", review=make_review("Potholes"))
+        assert numbers(signed_in, review_title="FRAUD") == ["2", "1"]
+        assert numbers(signed_in, review_title="  fraud   cyber ") == ["1"]
+        assert numbers(signed_in, review_title="libraries") == []
+
+    def test_the_chosen_review_is_named_with_a_link_to_every_review(self, signed_in):
+        review = make_review("Cybercrime")
+        make_recommendation("1", review=review)
+        make_recommendation("2", review=make_review("Potholes"))
+        content = signed_in.get("/register/", {"review": review.pk, "sort": "target"})
+        content = content.content.decode()
+        assert '<span class="govuk-!-font-weight-bold">Review:</span> Cybercrime' in content
+        assert f'<input type="hidden" name="review" value="{review.pk}"' in content
+        assert 'href="?sort=target">Show every review' in content
+        # Reviews are found by title, not chosen from a drop-down of every one of them.
+        assert '<select name="review"' not in content
+        assert numbers(signed_in, sort="target") == ["1", "2"]
+
     def test_by_one_or_more_current_statuses(self, signed_in):
         review = make_review()
         slipped = make_recommendation("1", review=review)
@@ -188,6 +209,7 @@ class TestInvalidFilters:
             ({"show": "everything"}, "Select what to show from the list"),
             ({"updated_within": "31"}, "Select a period from the list"),
             ({"q": "x" * 201}, "Search must be 200 characters or fewer"),
+            ({"review_title": "x" * 301}, "Review title must be 300 characters or fewer"),
             ({"sort": "colour"}, "The sort order in the address is not one we know"),
         ],
     )
