@@ -104,8 +104,13 @@ class RecommendationQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             "last_update_date": Subquery(newest.values("as_at")[:1]),
+            # A MAX rather than ORDER BY ... LIMIT 1, so that no plan walks the whole index on
+            # recorded_at looking for this recommendation's updates.
             "last_recorded_at": Subquery(
-                accepted.order_by("-recorded_at").values("recorded_at")[:1]
+                accepted.order_by()
+                .annotate(latest=Func(F("recorded_at"), function="MAX"))
+                .values("latest"),
+                output_field=models.DateTimeField(),
             ),
         }
 
