@@ -24,6 +24,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # First, so the backfill (and every refresh after it) finds each recommendation's most
+        # recently recorded update from the index, rather than walking every update.
+        migrations.AddIndex(
+            model_name="progressupdate",
+            index=models.Index(
+                fields=["recommendation", "-recorded_at"], name="update_recorded_newest"
+            ),
+        ),
         migrations.AddField(
             model_name="recommendation",
             name="last_recorded_at",

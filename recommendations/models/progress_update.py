@@ -85,6 +85,10 @@ class ProgressUpdate(AppendOnlyModel):
             models.Index(fields=["recorded_at"], name="update_recorded_at"),
             # And which recommendations those are, from the index alone at any size.
             models.Index(fields=["recorded_at", "recommendation"], name="update_recorded_for"),
+            # Each recommendation's most recently recorded update (its stored last_recorded_at):
+            # without it PostgreSQL may find that MAX by walking the whole update_recorded_at
+            # index once for every recommendation it refreshes.
+            models.Index(fields=["recommendation", "-recorded_at"], name="update_recorded_newest"),
         ]
 
     def __str__(self) -> str:

@@ -104,12 +104,10 @@ class RecommendationQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             "last_update_date": Subquery(newest.values("as_at")[:1]),
-            # A MAX rather than ORDER BY ... LIMIT 1, so that no plan walks the whole index on
-            # recorded_at looking for this recommendation's updates.
+            # In the order of the index update_recorded_newest, so that each recommendation's is
+            # read from its own part of that index.
             "last_recorded_at": Subquery(
-                accepted.order_by()
-                .annotate(latest=Func(F("recorded_at"), function="MAX"))
-                .values("latest"),
+                accepted.order_by("-recorded_at").values("recorded_at")[:1],
                 output_field=models.DateTimeField(),
             ),
         }
