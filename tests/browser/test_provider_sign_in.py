@@ -1,5 +1,5 @@
 """Signing in through the council's identity provider in a browser: a real OpenID Connect provider
-(tests/sign_in/oidc_provider/provider.mjs) on 127.0.0.1 sends Chromium back to the live server."""
+(tests/reviews/sign_in/oidc_provider/provider.mjs) on 127.0.0.1 sends Chromium back to the live server."""
 
 import re
 
@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from reviews.models import User
 from tests.browser.conftest import assert_accessible
-from tests.sign_in.provider import Provider, account, free_port
+from tests.reviews.sign_in.provider import Provider, account, free_port
 
 
 @pytest.fixture(scope="module")

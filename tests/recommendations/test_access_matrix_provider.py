@@ -18,7 +18,7 @@ from tests.recommendations.test_access_matrix import (  # noqa: F401 (fixtures t
     update,
     update_request,
 )
-from tests.sign_in.provider import account, provider, provider_process, through_provider  # noqa: F401
+from tests.reviews.sign_in.provider import account, provider, provider_process, through_provider  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

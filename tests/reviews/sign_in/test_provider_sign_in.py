@@ -1,5 +1,5 @@
 """Signing in through the council's identity provider: a real OpenID Connect provider
-(tests/sign_in/oidc_provider/provider.mjs) on 127.0.0.1, the application through the test client."""
+(tests/reviews/sign_in/oidc_provider/provider.mjs) on 127.0.0.1, the application through the test client."""
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -7,7 +7,7 @@ import pytest
 
 from reviews.models import User
 from reviews.sign_in.oidc import user_for_claims
-from tests.sign_in.provider import Provider, account, free_port, through_provider
+from tests.reviews.sign_in.provider import Provider, account, free_port, through_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 import requests
 from django.core.cache import cache
 
-from tests.sign_in.provider import CLIENT_ID, account, through_provider
-from tests.sign_in.test_provider_sign_in import APP, sign_in
+from tests.reviews.sign_in.provider import CLIENT_ID, account, through_provider
+from tests.reviews.sign_in.test_provider_sign_in import APP, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -1,2 +1,2 @@
 # The provider's fixtures live beside it, so other folders' tests can use them too.
-from tests.sign_in.provider import provider, provider_process  # noqa: F401
+from tests.reviews.sign_in.provider import provider, provider_process  # noqa: F401
