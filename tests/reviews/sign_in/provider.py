@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 SCRIPT = Path(__file__).resolve().parent / "oidc_provider" / "provider.mjs"
 CLIENT_ID = "scrutiny-tracker"
 CLIENT_SECRET = "a-client-secret-for-the-tests"
