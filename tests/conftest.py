@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
@@ -37,6 +40,10 @@ def _test_settings(tmp_path_factory):
     settings.SECURE_HSTS_SECONDS = 0
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # A test's changes are never committed (it runs in a transaction rolled back at its end), so
+    # the register's version, moved on at each commit, would never move: the dashboard's cache
+    # is off, except in the tests of the cache itself (transactional ones).
+    settings.DASHBOARD_CACHE_SECONDS = 0
     # Tasks run at once, in the test's own transaction, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
@@ -48,6 +55,13 @@ def _unthrottled(settings):
     starts with none, at a rate no test reaches unless it sets its own."""
     settings.PUBLIC_API_RATE = "100000/minute"
     cache.clear()
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups, which a transactional test's flush removes along with the migrations' data."""
+    migration = importlib.import_module("recommendations.migrations.0003_create_roles")
+    migration.assign_role_permissions(django_apps)
 
 
 @pytest.fixture

@@ -105,12 +105,9 @@ def _count_of(queryset) -> Subquery:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
-def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
-    """The headline counts in one query; `mine` (the recommendations a user may update) adds
-    `yours`, the number of those that are overdue or stale."""
-    counts = Recommendation.objects.flag_counts(
-        today, mine=mine, updated=recently_updated(today, RECENT_DAYS)
-    )
+def headline_counts(today: datetime.date) -> dict[str, Headline]:
+    """The headline counts in one query."""
+    counts = Recommendation.objects.flag_counts(today, updated=recently_updated(today, RECENT_DAYS))
 
     headlines = {
         "open": Headline(
@@ -149,8 +146,6 @@ def headline_counts(today: datetime.date, mine=None) -> dict[str, Headline]:
             {"updated_within": str(RECENT_DAYS)},
         ),
     }
-    if mine is not None:
-        headlines["yours"] = counts["yours"]
     return headlines
 
 
@@ -318,13 +313,18 @@ def _latest_request_terms() -> dict:
     }
 
 
-def yours_list(mine, today: datetime.date) -> list[Recommendation]:
+def yours_list(mine, today: datetime.date) -> tuple[list[Recommendation], int]:
     """Those of `mine` (the recommendations a user may update) that a request for updates is
     waiting on (with `request_deadline`), the earliest deadline first, then those overdue or
-    stale, the earliest target dates first."""
-    return list(
+    stale, the earliest target dates first; and how many of `mine` are overdue or stale, from
+    the same query."""
+    needing_update = Case(When(needs_update_condition(today), then=Value(1)), default=Value(0))
+    rows = list(
         mine.with_flags(today)
-        .annotate(request_deadline=pending_request_deadline(today))
+        .annotate(
+            request_deadline=pending_request_deadline(today),
+            needing_update_total=Window(Sum(needing_update)),
+        )
         .filter(Q(request_deadline__isnull=False) | needs_update_condition(today))
         .order_by(
             F("request_deadline").asc(nulls_last=True),
@@ -333,3 +333,4 @@ def yours_list(mine, today: datetime.date) -> list[Recommendation]:
             "sort_key",
         )[:YOURS_LIMIT]
     )
+    return rows, rows[0].needing_update_total if rows else 0

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_safe
 
 from .. import access
 from ..access import readers_only
-from ..choices import Status
 from ..models import ProgressUpdate
 from . import queries as dashboard
+from .figures import figures as dashboard_figures
 
 
 def updates_to_check_count(user) -> int | None:
@@ -24,19 +24,19 @@ def updates_to_check_count(user) -> int | None:
 def show_dashboard(request):
     today = timezone.localdate()
     mine = access.updatable_by(request.user) if access.is_officer(request.user) else None
-    headlines = dashboard.headline_counts(today, mine=mine)
-    yours_count = headlines.pop("yours", None)
+    figures = dashboard_figures(today)
+    yours, yours_count = dashboard.yours_list(mine, today) if mine is not None else (None, None)
     return render(
         request,
         "dashboard/show_dashboard.html",
         {
             "today": today,
-            "headlines": list(headlines.values()),
-            "committees": dashboard.committee_summaries(today),
-            "meetings": dashboard.coming_up(today),
-            "yours": dashboard.yours_list(mine, today) if mine is not None else None,
+            "figures": figures,
+            "headlines": figures.headlines,
+            "committees": figures.committees,
+            "meetings": figures.meetings,
+            "yours": yours,
             "yours_count": yours_count,
-            "statuses": list(Status),
             "to_check_count": updates_to_check_count(request.user),
         },
     )

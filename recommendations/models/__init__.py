@@ -7,6 +7,7 @@ from .pdf_job import PdfJob
 from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
+from .register_version import RegisterVersion, current_register_version, register_changed
 from .rules import (
     EFFECTIVE_TARGET,
     OPEN,
@@ -40,14 +41,17 @@ __all__ = [
     "ProgressUpdate",
     "PublishedAppendix",
     "Recommendation",
+    "RegisterVersion",
     "RequestedRecommendation",
     "UpdateDecision",
     "UpdateRequest",
     "answered_condition",
+    "current_register_version",
     "flag",
     "natural_sort_key",
     "needs_update_condition",
     "overdue_condition",
+    "register_changed",
     "response_overdue_condition",
     "search_document_expression",
 ]

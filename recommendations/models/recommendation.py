@@ -18,6 +18,7 @@ from scrutiny.dates import validate_in_range
 from scrutiny.text import LONG_TEXT_MAX, SingleLineField, long_text_validator
 
 from ..choices import Closure, Response, Status
+from .register_version import register_changed
 from .rules import (
     EFFECTIVE_TARGET,
     OPEN,
@@ -72,8 +73,10 @@ class RecommendationQuerySet(models.QuerySet):
         no history: the two are derived from the updates, never edited. Returns the rows updated.
 
         Call it after adding updates by any means other than `ProgressUpdate.save()`, which calls
-        it itself (bulk_create skips save()).
+        it itself (bulk_create skips save()). The register's version moves on once the
+        transaction commits, as after any save.
         """
+        register_changed(using=self.db)
         return self.order_by().update(
             **self._derived_status_values(), **self._search_document_values()
         )
@@ -232,12 +235,11 @@ class RecommendationQuerySet(models.QuerySet):
             .with_effective_target()
         )
 
-    def flag_counts(self, today: datetime.date, mine=None, **extra: Q) -> dict[str, int]:
+    def flag_counts(self, today: datetime.date, **extra: Q) -> dict[str, int]:
         """How many are open, overdue, stale and response overdue, in one query.
 
         Each count uses the same condition as its named queryset; `extra` adds counts of other
-        conditions (which may use the annotations those conditions use), and `mine` (another
-        Recommendation queryset) adds `yours`: how many of those are overdue or stale. Each count
+        conditions (which may use the annotations those conditions use). Each count
         is its own subquery, so that the database answers it from the index that suits it (see
         migration 0011) rather than reading every row; the ones that depend on a review's last
         progress report are counted review by review, so that its reference date is computed
@@ -263,10 +265,6 @@ class RecommendationQuerySet(models.QuerySet):
             for name, q in extra.items()
         }
         counts["stale"] = self._sum_by_review(today, self.of_outer_review(today).filter(STALE))
-        if mine is not None:
-            counts["yours"] = self._sum_by_review(
-                today, mine.of_outer_review(today).filter(needs_update_condition(today))
-            )
         # One row of subqueries, each evaluated once; the row comes from any one-row query.
         found = Review.objects.order_by().annotate(**counts).values(*counts)[:1]
         found = next(iter(found), None)

@@ -4,7 +4,6 @@ Where Chromium is missing they skip with a message, except when REQUIRE_BROWSER_
 (CI sets it), where a missing browser fails the run.
 """
 
-import importlib
 import json
 import os
 import time
@@ -12,7 +11,6 @@ from binascii import unhexlify
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,13 +54,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, which a transactional test's flush removes along with the migrations' data."""
-    migration = importlib.import_module("recommendations.migrations.0003_create_roles")
-    migration.assign_role_permissions(django_apps)
 
 
 @pytest.fixture

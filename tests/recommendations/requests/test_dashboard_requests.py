@@ -58,3 +58,26 @@ def test_an_answered_recommendation_leaves_the_requested_list(client, officer, w
 def test_without_a_request_nothing_new_is_listed(client, officer, world):
     client.force_login(officer)
     assert client.get("/").context["yours"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
+def test_with_the_cache_on_a_request_and_its_answers_show_at_once(
+    client, settings, councillor, clerk, officer, world
+):
+    """The dashboard keeps coming up in its cache: a request sent, or an answer, shows at once."""
+    from recommendations.requests.asking import plan_request, send_request
+
+    from .conftest import DEFAULT_DEADLINE
+
+    settings.DASHBOARD_CACHE_SECONDS = 3600
+    client.force_login(councillor)
+    assert "answered" not in client.get("/").content.decode()
+
+    send_request(
+        plan_request(world["meeting"], [world["review"]], DEFAULT_DEADLINE), requested_by=clerk
+    )
+    assert "0 of 4 answered" in client.get("/").content.decode()
+
+    make_update(world["recommendations"]["1"], as_at=datetime.date(2026, 3, 2), author=officer)
+    assert "1 of 4 answered" in client.get("/").content.decode()

@@ -1,0 +1,63 @@
+"""A number that grows after every committed change that can move a figure of the register.
+
+The dashboard's committee figures and headline counts read every recommendation (hundreds of
+milliseconds at 200,000), yet change only when something is written: they are cached under
+(today, this number), so a cached figure is never served after a change (see docs/architecture.md,
+"At any size").
+
+Why after the commit, in a transaction of its own: a reader takes the number first, then computes
+the figures, so what it caches under a number includes at least every change committed before
+that number was read; a change committed later moves the number on, and the next reader computes
+afresh. Bumping inside the writing transaction would hold the row's lock until that commit,
+queueing every other writer behind it (and deadlocking with one that locked a recommendation
+first). Changes made outside the app (SQL typed by hand) are not seen: the cache's timeout
+(`DASHBOARD_CACHE_SECONDS`) bounds how long they can go unseen.
+"""
+
+import logging
+
+from django.db import models, transaction
+from django.db.models import F
+
+logger = logging.getLogger(__name__)
+
+ROW = 1
+
+
+class RegisterVersion(models.Model):
+    """One row (id 1), created by the migration that made the table."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"register version {self.number}"
+
+
+def current_register_version() -> int:
+    """The number now; 0 when the row is missing (a database emptied by hand)."""
+    found = RegisterVersion.objects.filter(pk=ROW).values_list("number", flat=True).first()
+    return found or 0
+
+
+def register_changed(using: str | None = None) -> None:
+    """Move the number on once the current transaction commits (at once outside one)."""
+    transaction.on_commit(_bump, using=using, robust=True)
+
+
+def _bump() -> None:
+    if not RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
+        RegisterVersion.objects.get_or_create(pk=ROW, defaults={"number": 1})
+    logger.debug("register version moved on")
+
+
+def _changed(sender, using=None, **kwargs) -> None:
+    register_changed(using=using)
+
+
+def watch_for_changes(*senders) -> None:
+    """Move the number on after every save or delete of these models (called once, at start)."""
+    for sender in senders:
+        models.signals.post_save.connect(_changed, sender=sender, dispatch_uid=f"register-{sender}")
+        models.signals.post_delete.connect(
+            _changed, sender=sender, dispatch_uid=f"register-del-{sender}"
+        )
