@@ -69,9 +69,9 @@ PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or str(
 # (docs/domain.md, "Acceptance"). Off (UPDATES_NEED_ACCEPTANCE=0): every update is accepted as it
 # is submitted, and the pages for checking updates are not shown.
 UPDATES_NEED_ACCEPTANCE = env_bool("UPDATES_NEED_ACCEPTANCE", True)
-# How long the dashboard keeps its headline counts and committee figures in the cache; they are
+# How long the dashboard's figures and the register's counts are kept in the cache; they are
 # keyed by the register's version, so a change shows at once (see docs/architecture.md). 0: never.
-DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "3600"))
+REGISTER_CACHE_SECONDS = int(os.environ.get("REGISTER_CACHE_SECONDS", "3600"))
 
 # Evidence files on progress updates, in the "default" storage (STORAGES below): a private folder,
 # never served as media (downloads go through a view that checks the reader). Several app servers

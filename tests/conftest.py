@@ -43,7 +43,7 @@ def _test_settings(tmp_path_factory):
     # A test's changes are never committed (it runs in a transaction rolled back at its end), so
     # the register's version, moved on at each commit, would never move: the dashboard's cache
     # is off, except in the tests of the cache itself (transactional ones).
-    settings.DASHBOARD_CACHE_SECONDS = 0
+    settings.REGISTER_CACHE_SECONDS = 0
     # Tasks run at once, in the test's own transaction, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)

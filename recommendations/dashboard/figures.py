@@ -2,7 +2,7 @@
 
 The headline counts and the committees' reviews read every recommendation (hundreds of
 milliseconds at 200,000) and their drawing takes tens more, yet they change only when something
-is written or a day begins. They are kept in the cache for `DASHBOARD_CACHE_SECONDS` under today's
+is written or a day begins. They are kept in the cache for `REGISTER_CACHE_SECONDS` under today's
 date and the register's version (`models/register_version.py`), which moves on after every
 committed change, so a cached figure is never one a change has made wrong. 0 turns the cache off.
 What differs by person (their own list, the updates they check, links only some may follow) is
@@ -12,14 +12,12 @@ never cached: coming up is cached as data and drawn for each person.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from reviews.models import Meeting
 
-from ..models import current_register_version
+from ..models import remembered
 from . import queries
 from .queries import STATUSES, CommitteeSummary, Headline
 
@@ -34,15 +32,7 @@ class Figures:
 
 
 def figures(today: datetime.date) -> Figures:
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return _computed(today)
-    key = f"dashboard-figures:{today.isoformat()}:{current_register_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _computed(today)
-        cache.set(key, found, seconds)
-    return found
+    return remembered(f"dashboard-figures:{today.isoformat()}", lambda: _computed(today))
 
 
 def _computed(today: datetime.date) -> Figures:

@@ -7,7 +7,12 @@ from .pdf_job import PdfJob
 from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
 from .published_appendix import PublishedAppendix
 from .recommendation import DERIVED_FIELDS, Recommendation, natural_sort_key
-from .register_version import RegisterVersion, current_register_version, register_changed
+from .register_version import (
+    RegisterVersion,
+    current_register_version,
+    register_changed,
+    remembered,
+)
 from .rules import (
     EFFECTIVE_TARGET,
     OPEN,
@@ -52,6 +57,7 @@ __all__ = [
     "needs_update_condition",
     "overdue_condition",
     "register_changed",
+    "remembered",
     "response_overdue_condition",
     "search_document_expression",
 ]

@@ -1,9 +1,9 @@
 """A number that grows after every committed change that can move a figure of the register.
 
-The dashboard's committee figures and headline counts read every recommendation (hundreds of
-milliseconds at 200,000), yet change only when something is written: they are cached under
-(today, this number), so a cached figure is never served after a change (see docs/architecture.md,
-"At any size").
+The dashboard's committee figures and headline counts, and the register's count of the rows a
+filter or search matches, read every recommendation (hundreds of milliseconds at 200,000), yet
+change only when something is written: `remembered()` caches them under this number, so a cached
+figure is never served after a change (see docs/architecture.md, "At any size").
 
 Why after the commit, in a transaction of its own: a reader takes the number first, then computes
 the figures, so what it caches under a number includes at least every change committed before
@@ -11,12 +11,15 @@ that number was read; a change committed later moves the number on, and the next
 afresh. Bumping inside the writing transaction would hold the row's lock until that commit,
 queueing every other writer behind it (and deadlocking with one that locked a recommendation
 first). Changes made outside the app (SQL typed by hand) are not seen: the cache's timeout
-(`DASHBOARD_CACHE_SECONDS`) bounds how long they can go unseen.
+(`REGISTER_CACHE_SECONDS`) bounds how long they can go unseen.
 """
 
 import logging
+from collections.abc import Callable
 
-from django.db import models, transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, models, transaction
 from django.db.models import F
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,21 @@ def current_register_version() -> int:
     return found or 0
 
 
+def remembered[T](key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache under `key` and the register's version for
+    `REGISTER_CACHE_SECONDS` (not kept when that is 0). `key` must name everything else the
+    answer depends on (today's date, say)."""
+    seconds = settings.REGISTER_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    versioned = f"{key}:{current_register_version()}"
+    found = cache.get(versioned)
+    if found is None:
+        found = compute()
+        cache.set(versioned, found, seconds)
+    return found
+
+
 def register_changed(using: str | None = None) -> None:
     """Move the number on once the current transaction commits (at once outside one)."""
     transaction.on_commit(_bump, using=using, robust=True)
@@ -54,8 +72,16 @@ def _changed(sender, using=None, **kwargs) -> None:
     register_changed(using=using)
 
 
+def _migrated(sender, using="default", **kwargs) -> None:
+    # A migration may have changed data (a backfill): whatever was cached may be wrong.
+    if RegisterVersion._meta.db_table in connections[using].introspection.table_names():
+        register_changed(using=using)
+
+
 def watch_for_changes(*senders) -> None:
-    """Move the number on after every save or delete of these models (called once, at start)."""
+    """Move the number on after every save or delete of these models, and after migrations
+    (called once, at start)."""
+    models.signals.post_migrate.connect(_migrated, dispatch_uid="register-migrated")
     for sender in senders:
         models.signals.post_save.connect(_changed, sender=sender, dispatch_uid=f"register-{sender}")
         models.signals.post_delete.connect(

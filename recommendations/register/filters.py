@@ -6,6 +6,7 @@ uses it, and so can anything else that needs "the register as filtered" (an expo
 """
 
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -13,12 +14,13 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from reviews.models import Committee, Organisation, Review
 from scrutiny.forms import Form, GovUKCheckboxes, ModelChoiceField
 
 from ..choices import Status
-from ..models import SEARCH_CONFIG, ProgressUpdate, Recommendation
+from ..models import SEARCH_CONFIG, ProgressUpdate, Recommendation, remembered
 
 PAGE_SIZE = 50
 
@@ -214,7 +216,7 @@ class RegisterFilterForm(Form):
         the page's rows, found by those ids (a subquery): two queries whatever the size.
         """
         ids = self.filter(Recommendation.objects.all(), today).values("pk")
-        page = Paginator(ids, PAGE_SIZE).get_page(number)
+        page = CountRemembered(ids, PAGE_SIZE).get_page(number)
         rows = (
             Recommendation.objects.with_flags(today)
             .select_related("lead_organisation")
@@ -253,6 +255,18 @@ class RegisterFilterForm(Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get("sort") or ""
         return ""
+
+
+class CountRemembered(Paginator):
+    """Counts the matching rows once per change of the register: the count reads every matching
+    row (tens to hundreds of milliseconds at 200,000), the page only its fifty. Cached under the
+    exact SQL of the count, whose parameters include any date a filter compares with."""
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.sql_with_params()
+        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return remembered(f"register-count:{digest}", lambda: Paginator.count.func(self))
 
 
 def search(queryset, terms: str):

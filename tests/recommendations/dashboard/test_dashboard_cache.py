@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 @pytest.fixture
 def cached(settings):
-    settings.DASHBOARD_CACHE_SECONDS = 3600
+    settings.REGISTER_CACHE_SECONDS = 3600
 
 
 @pytest.fixture

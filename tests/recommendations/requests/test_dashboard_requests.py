@@ -70,7 +70,7 @@ def test_with_the_cache_on_a_request_and_its_answers_show_at_once(
 
     from .conftest import DEFAULT_DEADLINE
 
-    settings.DASHBOARD_CACHE_SECONDS = 3600
+    settings.REGISTER_CACHE_SECONDS = 3600
     client.force_login(councillor)
     assert "answered" not in client.get("/").content.decode()
 
