@@ -9,8 +9,10 @@ import logging
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+import scrutiny.settings as deployed
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,17 @@ def test_the_lock_lifts_after_15_minutes(client, councillor):
         assert sign_in(client).status_code == 429
     with time_machine.travel(start + datetime.timedelta(minutes=16), tick=False):
         assert sign_in(client).status_code == 302
+
+
+def test_passwords_are_stored_with_argon2id_and_older_ones_upgraded_at_sign_in(
+    client, settings, councillor
+):
+    # The tests hash with MD5 for speed; the deployed settings are what matter here.
+    settings.PASSWORD_HASHERS = deployed.PASSWORD_HASHERS
+    councillor.password = make_password("password", hasher="pbkdf2_sha256")
+    councillor.save()
+
+    assert sign_in(client).status_code == 302
+
+    councillor.refresh_from_db()
+    assert councillor.password.startswith("argon2$argon2id$")
