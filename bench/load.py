@@ -2,9 +2,11 @@
 
     # once: a register of 2,500 recommendations and 50 users in the database of DATABASE_URL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python bench/load.py --prepare
-    # the server, as deployed (see gunicorn.conf.py), plain HTTP on 127.0.0.1 for the test
+    # the server, as deployed (collectstatic, gunicorn.conf.py, the cache shared in Redis),
+    # plain HTTP on 127.0.0.1 for the test
+    DJANGO_SECRET_KEY=x .venv/bin/python manage.py collectstatic --noinput
     DATABASE_URL=… DJANGO_SECRET_KEY=… DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 \
-        .venv/bin/gunicorn -c gunicorn.conf.py scrutiny.wsgi
+        REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/gunicorn -c gunicorn.conf.py scrutiny.wsgi
     # the load
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000
 
