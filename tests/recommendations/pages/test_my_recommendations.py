@@ -3,9 +3,12 @@ import re
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from recommendations.choices import Status
 from recommendations.models import Recommendation
+from recommendations.pages import my_recommendations_tags
 from tests.factories import (
     bulk_recommendations,
     make_meeting,
@@ -216,3 +219,38 @@ def test_the_page_costs_the_same_queries_at_any_size(
 
     assert len(numbers(content)) == min(len(recommendations), 50)
     assert "Returned by Cleo Clerk" in content and "Submitted, awaiting check" in content
+
+
+def squeeze(html: str) -> str:
+    """HTML with each run of white space made one space: the includes' line breaks aside."""
+    return re.sub(r"\s+", " ", html).strip()
+
+
+# Late on 30 April in UTC, 1 May in London: a date drawn without the site's time zone differs.
+@time_machine.travel(datetime.datetime(2019, 4, 30, 23, 30, tzinfo=datetime.UTC), tick=False)
+def test_the_rows_say_what_the_shared_includes_say(officer, clerk, review, lead_organisation):
+    """The rows are drawn in Python for speed; their fragments must not drift from the
+    includes every other page draws."""
+    recommendation = make_recommendation(
+        "1", review=review, lead_organisation=lead_organisation, target_date=D(2019, 1, 31)
+    )
+    flagged = Recommendation.objects.with_flags(D(2019, 5, 1)).get(pk=recommendation.pk)
+    flagged.closure = "implemented"  # as the include would say it, though this page lists open ones
+    assert flagged.is_overdue and flagged.is_stale
+    submitted = make_update(
+        recommendation, as_at=D(2019, 4, 1), author=officer, accepted=False, status=Status.SLIPPED
+    )
+    submitted.revised_target_date, submitted.revision_reason = D(2019, 9, 30), "Staff <left>."
+    returned = make_update(recommendation, as_at=D(2019, 4, 2), author=officer, accepted=False)
+    returned.return_to_author(by=clerk, comment="Which <schools>?\nSay how many.")
+
+    def same(python, template: str, **context) -> None:
+        assert squeeze(python) == squeeze(render_to_string(template, context))
+
+    for status in Status:
+        same(my_recommendations_tags.status_tag(status), "includes/_status_tag.html", status=status)
+    same(my_recommendations_tags.markers(flagged), "pages/_markers.html", recommendation=flagged)
+    for update in (submitted, returned):
+        same(
+            my_recommendations_tags.update_state(update), "pages/_update_state.html", update=update
+        )
