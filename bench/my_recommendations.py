@@ -8,8 +8,10 @@
 It reads the database of DATABASE_URL as `bench/load.py --prepare` left it (an officer there may
 update about 250 recommendations) and signs in its first officer with the test client, which
 writes a session row and nothing else. Each page is requested 3 times to warm up, then 30 times
-timed; it prints the median and 95th percentile in milliseconds, the queries one request made and
-the time the database took for them (as Django's debug cursor measures it), and the page's size.
+timed; it prints the median and 95th percentile in milliseconds, the median CPU time of this
+process (Python's share, which other work on the machine barely moves), the queries one request
+made and the time the database took for them (as Django's debug cursor measures it, round trips
+included), and the page's size.
 With --profile, one more batch of requests runs under cProfile and the functions with the most
 cumulative time are printed.
 """
@@ -42,7 +44,7 @@ RUNS = 30
 OFFICER = "load-officer-1"
 
 
-def measure(client: Client, url: str) -> tuple[list[float], int, float, int]:
+def measure(client: Client, url: str) -> tuple[list[float], float, int, float, int]:
     for _ in range(WARM_UP):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -51,12 +53,13 @@ def measure(client: Client, url: str) -> tuple[list[float], int, float, int]:
     # Read now: the next request empties the connection's log that `queries` is a view of.
     query_count = len(queries)
     sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-    timings = []
+    timings, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
-    return timings, query_count, sql_ms, size
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return timings, statistics.median(cpu), query_count, sql_ms, size
 
 
 def main() -> None:
@@ -88,12 +91,15 @@ def main() -> None:
     pages = [("my recommendations", "/recommendations/mine/")]
     if count > 50:
         pages.append(("my recommendations, page 2", "/recommendations/mine/?page=2"))
-    print(f"{'page':30} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>7} {'KiB':>6}")
+    print(
+        f"{'page':30} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'queries':>8} {'SQL ms':>7} "
+        f"{'KiB':>6}"
+    )
     for name, url in pages:
-        timings, queries, sql_ms, size = measure(client, url)
+        timings, cpu_ms, queries, sql_ms, size = measure(client, url)
         p95 = statistics.quantiles(timings, n=20)[-1]
         print(
-            f"{name:30} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d} "
+            f"{name:30} {statistics.median(timings):10.1f} {p95:8.1f} {cpu_ms:7.1f} {queries:8d} "
             f"{sql_ms:7.1f} {size / 1024:6.0f}"
         )
     if args.profile:
