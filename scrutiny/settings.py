@@ -145,7 +145,10 @@ TEMPLATES = [
                 "scrutiny.context_processors.site",
             ],
             # Template tags that live with their capability rather than in a templatetags folder.
-            "libraries": {"dashboard_tags": "recommendations.dashboard.tags"},
+            "libraries": {
+                "dashboard_tags": "recommendations.dashboard.tags",
+                "my_recommendations_tags": "recommendations.pages.my_recommendations_tags",
+            },
         },
     },
 ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +183,22 @@ class RecommendationQuerySet(models.QuerySet):
                 is_response_overdue=flag(response_overdue_condition(today)),
             )
             .select_related("review")
+        )
+
+    def needing_update_first(self, today: datetime.date):
+        """`with_flags(today)`, in the order an officer works through them: overdue and stale
+        first, then overdue or stale, then the rest; within each, by review title and number
+        (then review and id, so that every row has one place and pages never overlap)."""
+        return (
+            self.with_flags(today)
+            .alias(
+                attention=Case(
+                    When(overdue_condition(today) & STALE, then=Value(2)),
+                    When(needs_update_condition(today), then=Value(1)),
+                    default=Value(0),
+                )
+            )
+            .order_by("-attention", "review__title", "sort_key", "review", "pk")
         )
 
     def _with_stale_terms(self, today: datetime.date):

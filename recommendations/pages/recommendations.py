@@ -1,6 +1,7 @@
 """A recommendation's page, its history, an officer's own list, and the clerk's editing pages."""
 
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -80,47 +81,51 @@ def recommendation_history(recommendation, user) -> list[HistoryEntry]:
     return entries
 
 
+# Rows on a page of "My recommendations", as in the register.
+MY_RECOMMENDATIONS_PAGE_SIZE = 50
+
+
 @require_safe
 def list_my_recommendations(request):
-    """The recommendations an officer may update, the ones needing attention first."""
+    """The recommendations an officer may update, the ones needing attention first, a page at a
+    time: the database orders and counts them, and only the page's rows are read and drawn."""
     access.require_updater(request.user)
     today = timezone.localdate()
-    recommendations = list(
-        access.updatable_by(request.user)
-        .with_flags(today)
-        .select_related("review", "lead_organisation")
-    )
-    recommendations.sort(
-        key=lambda r: (
-            not (r.is_overdue or r.is_stale),
-            not (r.is_overdue and r.is_stale),
-            r.review.title,
-            r.sort_key,
-        )
-    )
-    _attach_own_pending_updates(request.user, recommendations)
+    mine = access.updatable_by(request.user)
+    rows = mine.needing_update_first(today).defer("search_document")
+    page = Paginator(rows, MY_RECOMMENDATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _attach_own_pending_updates(request.user, page.object_list)
     return render(
         request,
         "pages/list_my_recommendations.html",
         {
-            "recommendations": recommendations,
-            "attention_count": sum(r.is_overdue or r.is_stale for r in recommendations),
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "attention_count": mine.needing_update(today).count(),
         },
     )
 
 
 def _attach_own_pending_updates(user, recommendations) -> None:
     """Set `own_pending` on each recommendation: the user's newest own update on it when that one
-    is submitted (awaiting check) or returned, else None. One query."""
-    newest = {}
-    for update in (
-        ProgressUpdate.objects.filter(
-            author=user, recommendation__in=[r.pk for r in recommendations]
+    is submitted (awaiting check) or returned, else None. One query, for these recommendations
+    only, reading each one's newest own update alone."""
+    newest_own = ProgressUpdate.objects.filter(
+        author=user, recommendation=OuterRef("recommendation")
+    ).order_by("-recorded_at", "-pk")
+    newest = {
+        update.recommendation_id: update
+        for update in ProgressUpdate.objects.filter(
+            author=user,
+            recommendation__in=[r.pk for r in recommendations],
+            pk=Subquery(newest_own.values("pk")[:1]),
         )
-        .select_related("decision")
-        .order_by("recommendation", "-recorded_at", "-pk")
-    ):
-        newest.setdefault(update.recommendation_id, update)
+        .select_related("decision__decided_by")
+        .order_by()
+    }
     for recommendation in recommendations:
         update = newest.get(recommendation.pk)
         recommendation.own_pending = update if update and update.state != "accepted" else None

@@ -4,11 +4,13 @@ Forms are checked empty, after a submission with errors (error summary and field
 edit forms after someone else saved first (the conflict page).
 """
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
-from reviews.models import Meeting, Review
+from reviews.models import Meeting, Review, User
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import bulk_recommendations
 
 
 def demo_review() -> Review:
@@ -58,6 +60,19 @@ def test_the_officers_pages_are_accessible_with_and_without_errors(page, demo):
     submit_with_errors(page, "Add progress update")
     expect(page.get_by_role("link", name="Enter the revised target date")).to_be_visible()
     expect(page.get_by_role("link", name="Date must be a real date")).to_be_visible()
+
+
+def test_my_recommendations_is_accessible_over_several_pages(page, demo):
+    officer = User.objects.get(username="officer")
+    made = bulk_recommendations(120, reviews=3, today=timezone.localdate(), author=officer)
+    Recommendation.objects.filter(pk__in=[r.pk for r in made]).update(
+        lead_organisation=officer.organisation
+    )
+    sign_in(page, "officer")
+    check(page, "/recommendations/mine/", "My recommendations")
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    assert_accessible(page)
 
 
 def test_the_clerks_forms_are_accessible_empty_with_errors_and_in_conflict(page, demo):
