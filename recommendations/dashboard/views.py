@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from .. import access
 from ..access import readers_only
-from ..models import ProgressUpdate
+from ..models import ProgressUpdate, remembered
 from . import queries as dashboard
 from .figures import figures as dashboard_figures
 
@@ -16,7 +16,7 @@ def updates_to_check_count(user) -> int | None:
     """How many submitted updates wait for `user` to check them; None when they check none."""
     if not settings.UPDATES_NEED_ACCEPTANCE or not access.may_check_updates(user):
         return None
-    return ProgressUpdate.objects.submitted().count()
+    return remembered("updates-to-check", ProgressUpdate.objects.submitted_count)
 
 
 @require_safe

@@ -422,3 +422,21 @@ def test_returning_a_decided_update_without_a_comment_says_it_was_decided(
     response = client.post(DECIDE.format(update.pk), {"outcome": "returned"}, follow=True)
     assert "was already accepted by Olu Officer" in response.content.decode()
     assert UpdateDecision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_the_updates_waiting_whatever_was_decided_before(
+    client, clerk, officer, recommendation
+):
+    client.force_login(officer)
+    for n in range(4):
+        submit(client, recommendation, narrative=f"Update {n}.")
+    first, second, *_ = recommendation.updates.order_by("pk")
+    first.accept(by=clerk)
+    second.decide(outcome="returned", by=clerk, comment="Say what the task group found.")
+    client.force_login(clerk)
+
+    content = client.get("/").content.decode()
+
+    assert '<span id="to-check-count">2</span> updates are waiting' in content
+    assert ProgressUpdate.objects.submitted_count() == ProgressUpdate.objects.submitted().count()
