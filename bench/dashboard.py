@@ -207,6 +207,9 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
         ],
         Organisation,
     )
+    # The officer of one organisation: its share of the recommendations is theirs to update.
+    officer.organisation = organisations[0]
+    officer.save()
     committees = bulk_create_with_history(
         [Committee(name=f"Committee {n}: {sentence(rng, 3)}") for n in range(size["committees"])],
         Committee,
@@ -324,7 +327,12 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
     Recommendation.objects.refresh_current_status()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"councillor": councillor, "superuser": superuser, "committee": committees[0]}
+    return {
+        "councillor": councillor,
+        "officer": officer,
+        "superuser": superuser,
+        "committee": committees[0],
+    }
 
 
 def measure(client: Client, url: str) -> tuple[list[float], int, int]:
@@ -391,6 +399,7 @@ def main() -> None:
         if args.reuse:
             people = {
                 "councillor": User.objects.get(username="bench-councillor"),
+                "officer": User.objects.get(username="bench-officer"),
                 "superuser": User.objects.get(username="bench-admin"),
                 "committee": Committee.objects.order_by("pk").first(),
             }
@@ -404,8 +413,9 @@ def main() -> None:
         )
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        councillor, admin = Client(), Client()
+        councillor, officer, admin = Client(), Client(), Client()
         councillor.force_login(people["councillor"])
+        officer.force_login(people["officer"])
         admin.force_login(people["superuser"])
         committee = people["committee"].pk
         pages = [
@@ -419,6 +429,8 @@ def main() -> None:
             ("register, sorted by target date", councillor, "/register/?sort=-target"),
             ("register, overdue", councillor, "/register/?show=overdue"),
             ("admin recommendation list", admin, "/admin/recommendations/recommendation/"),
+            ("dashboard, an officer", officer, "/"),
+            ("dashboard, the administrator", admin, "/"),
         ]
         # The dashboard's figures again, computed at every request as after each change (the
         # pages above read them from the cache once the first request has made them).
