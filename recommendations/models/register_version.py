@@ -50,10 +50,17 @@ def remembered[T](key: str, compute: Callable[[], T]) -> T:
     if not seconds:
         return compute()
     versioned = f"{key}:{current_register_version()}"
-    found = cache.get(versioned)
+    try:
+        found = cache.get(versioned)
+    except Exception:  # the cache is unreachable (Redis down): answer as with the cache off
+        logger.warning("the cache could not be read; computing %s", key, exc_info=True)
+        return compute()
     if found is None:
         found = compute()
-        cache.set(versioned, found, seconds)
+        try:
+            cache.set(versioned, found, seconds)
+        except Exception:
+            logger.warning("the cache could not be written; %s not kept", key, exc_info=True)
     return found
 
 

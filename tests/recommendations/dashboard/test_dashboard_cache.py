@@ -163,3 +163,20 @@ def test_a_change_rolled_back_leaves_the_version_as_it_was(cached, review):
     assert current_register_version() == before
     make_recommendation(review=review)
     assert current_register_version() > before
+
+
+def test_with_the_cache_unreachable_the_dashboard_computes_its_figures(
+    client, councillor, review, settings
+):
+    settings.REGISTER_CACHE_SECONDS = 3600
+    # Nothing listens on port 9 (discard): as if Redis were down.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    make_recommendation(review=review, target_date=D(2019, 6, 1), response=Response.ACCEPTED)
+    client.force_login(councillor)
+
+    assert count(client, "overdue") == 1
