@@ -142,7 +142,10 @@ TEMPLATES = [
                 "scrutiny.context_processors.site",
             ],
             # Template tags that live with their capability rather than in a templatetags folder.
-            "libraries": {"dashboard_tags": "recommendations.dashboard.tags"},
+            "libraries": {
+                "dashboard_tags": "recommendations.dashboard.tags",
+                "register_tags": "recommendations.register.tags",
+            },
         },
     },
 ]
