@@ -6,6 +6,7 @@ widget); widgets get the design system's classes here, so templates only say `{{
 
 import datetime
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -14,6 +15,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from .dates import EARLIEST, LATEST, range_message
 from .text import SingleLineFormField
@@ -21,6 +25,7 @@ from .text import SingleLineFormField
 WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "govukselect": "govuk-select",
     "selectmultiple": "govuk-select",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
@@ -102,6 +107,65 @@ class GovUKCheckboxes(forms.CheckboxSelectMultiple):
 
     def id_for_label(self, id_, index="0"):
         return f"{id_}_{index}" if id_ else ""
+
+
+def html_attributes(attrs: dict) -> SafeString:
+    """A widget's attributes as Django's `django/forms/widgets/attrs.html` writes them, each
+    after a space: `name="value"`, or the name alone for True; False leaves one out."""
+    if not attrs:  # as most options have
+        return SafeString()
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class GovUKSelect(forms.Select):
+    """A drop-down whose options are written in Python, in the same HTML as Django's Select.
+
+    Django draws each <option> through a template include: for a list of a couple of hundred
+    organisations that took longer than the rest of the register page. The choices, the one
+    selected and the attributes come from Django's own `get_context()`; only the drawing is
+    here, `django/forms/widgets/select.html` and `select_option.html` written with
+    `format_html` (tests/test_forms.py compares the two). The project's ModelChoiceField uses it.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group_name for group_name, _, _ in groups):
+            options = format_html_join("", "{}", ((_optgroup(*group),) for group in groups))
+        else:  # the usual case: each choice a group of one without a name
+            options = _options(option for _, group, _ in groups for option in group)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            html_attributes(widget["attrs"]),
+            options,
+        )
+
+
+def _options(options: Iterable[dict]) -> SafeString:
+    return format_html_join(
+        "",
+        # The value as `stringformat:'s'` writes it, the label localized as {{ }} would be.
+        '\n  <option value="{}"{}>{}</option>\n',
+        (
+            (option["value"], html_attributes(option["attrs"]), localize(option["label"]))
+            for option in options
+        ),
+    )
+
+
+def _optgroup(group_name, options: list[dict], index: int) -> SafeString:
+    if not group_name:
+        return _options(options)
+    return format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, _options(options))
 
 
 class GovUKDateInput(forms.MultiWidget):
@@ -258,7 +322,10 @@ def _cannot_be_looked_up(queryset: models.QuerySet, to_field_name: str | None, v
 
 class ModelChoiceField(forms.ModelChoiceField):
     """A choice of one record that refuses an id out of the database's range as an invalid
-    choice, instead of failing on the query."""
+    choice, instead of failing on the query. A drop-down unless told otherwise: `GovUKSelect`,
+    quick to draw however many records there are."""
+
+    widget = GovUKSelect
 
     def to_python(self, value):
         if _out_of_range(self.queryset, self.to_field_name, value):

@@ -148,6 +148,7 @@ TEMPLATES = [
             "libraries": {
                 "dashboard_tags": "recommendations.dashboard.tags",
                 "my_recommendations_tags": "recommendations.pages.my_recommendations_tags",
+                "register_tags": "recommendations.register.tags",
             },
         },
     },

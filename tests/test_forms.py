@@ -5,7 +5,16 @@ import datetime
 import pytest
 from django import forms
 
-from scrutiny.forms import Form, GovUKDateField, GovUKRadios
+from reviews.models import Organisation
+from scrutiny.forms import (
+    Form,
+    GovUKDateField,
+    GovUKFormRenderer,
+    GovUKRadios,
+    GovUKSelect,
+    ModelChoiceField,
+)
+from tests.factories import make_organisation
 
 
 class ExampleForm(Form):
@@ -71,3 +80,91 @@ def test_a_bad_date_gets_the_design_systems_message(day, month, year, message):
     form = ExampleForm(valid_data(when_day=day, when_month=month, when_year=year))
     assert not form.is_valid()
     assert form.errors["when"] == [message]
+
+
+CHOICES = [
+    ("", "All organisations"),
+    ("1", "Tom & Jerry <Ltd>"),
+    ("2", "Police"),
+    ("Partners & <others>", [("3", "Fire"), ("4", "Health & care")]),
+]
+
+
+def draw(widget_class, value, attrs=None, choices=CHOICES) -> str:
+    widget = widget_class(choices=choices)
+    return widget.render("lead", value, attrs, renderer=GovUKFormRenderer())
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        ("2", {"id": "id_lead", "class": "govuk-select"}),
+        ("", {"id": "id_lead"}),
+        (None, None),
+        ("4", {"id": "id_lead", "class": "govuk-select govuk-select--error"}),
+        ("9", {"id": "id_lead", "aria-invalid": "true", "aria-describedby": "id_lead_error"}),
+        ("1", {"required": True, "disabled": False, "data-count": 0}),
+    ],
+)
+def test_a_drop_down_draws_the_html_of_djangos_own_select(value, attrs):
+    assert draw(GovUKSelect, value, attrs) == draw(forms.Select, value, attrs)
+
+
+def test_a_drop_down_escapes_the_names_of_its_choices():
+    html = draw(GovUKSelect, "")
+    assert '<option value="1">Tom &amp; Jerry &lt;Ltd&gt;</option>' in html
+    assert '<optgroup label="Partners &amp; &lt;others&gt;">' in html
+    assert "<Ltd>" not in html
+    assert "<others>" not in html
+
+
+def test_a_drop_down_selects_the_chosen_option_and_no_other():
+    html = draw(GovUKSelect, "4")
+    assert '<option value="4" selected>Health &amp; care</option>' in html
+    assert html.count("selected") == 1
+
+
+def test_a_drop_down_starts_with_its_empty_choice_chosen_when_nothing_is():
+    html = draw(GovUKSelect, None)
+    assert html.startswith(
+        '<select name="lead">\n  <option value="" selected>All organisations</option>'
+    )
+    assert html.count("selected") == 1
+
+
+class LeadForm(Form):
+    lead = ModelChoiceField(
+        Organisation.objects.order_by("name"),
+        label="Lead organisation",
+        required=False,
+        empty_label="All organisations",
+    )
+
+
+@pytest.mark.django_db
+def test_a_choice_of_a_record_is_a_design_system_drop_down_that_keeps_the_choice():
+    police = make_organisation("Police & <Crime> Commissioner")
+    make_organisation("Fire")
+    form = LeadForm({"lead": str(police.pk)})
+    assert form.is_valid(), form.errors
+    html = form["lead"].as_field_group()
+    assert (
+        '<label class="govuk-label govuk-label--s" for="id_lead">Lead organisation</label>' in html
+    )
+    assert '<select name="lead" class="govuk-select" id="id_lead">' in html
+    assert '<option value="">All organisations</option>' in html
+    assert (
+        f'<option value="{police.pk}" selected>Police &amp; &lt;Crime&gt; Commissioner</option>'
+        in html
+    )
+
+
+@pytest.mark.django_db
+def test_a_drop_down_with_an_error_is_marked_and_described_by_it():
+    form = LeadForm({"lead": "999999"})
+    assert not form.is_valid()
+    html = form["lead"].as_field_group()
+    assert "govuk-form-group--error" in html
+    assert 'class="govuk-select govuk-select--error"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_lead_error"' in html

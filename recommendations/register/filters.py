@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from reviews.models import Committee, Organisation, Review
-from scrutiny.forms import Form, GovUKCheckboxes, ModelChoiceField
+from scrutiny.forms import Form, GovUKCheckboxes, GovUKSelect, ModelChoiceField
 
 from ..choices import Status
 from ..models import SEARCH_CONFIG, ProgressUpdate, Recommendation, remembered
@@ -132,6 +132,7 @@ class RegisterFilterForm(Form):
         label="Progress update recorded in the last",
         choices=UPDATED_WITHIN_CHOICES,
         required=False,
+        widget=GovUKSelect,
         error_messages={"invalid_choice": "Select a period from the list"},
     )
     # Set by the column headers' links, not by a field people fill in; an unknown order in the

@@ -88,6 +88,56 @@ def test_it_shows_each_rows_columns(signed_in, lead_organisation):
         assert expected in text
 
 
+def row_html(client, number: str) -> str:
+    """The table row of recommendation `number`."""
+    content = client.get("/register/").content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', content, flags=re.S)
+    return next(row for row in rows if f">{number}<span" in row)
+
+
+def row_text(client, number: str) -> str:
+    """The words of the row of recommendation `number`, as a screen reader reads them."""
+    return " ".join(re.sub(r"<[^>]+>", " ", row_html(client, number)).split())
+
+
+def test_it_marks_priority_closed_and_response_overdue_rows(signed_in):
+    review = make_review(report_to_executive_date=D(2019, 1, 1))
+    make_recommendation("1", review=review, is_priority=True, response=Response.AWAITING)
+    closed = make_recommendation("2", review=review, target_date=D(2019, 1, 1))
+    closed.close(
+        meeting=make_meeting(committee=review.committee, date=D(2019, 2, 1)),
+        how=Closure.IMPLEMENTED,
+        user=None,
+    )
+    assert row_text(signed_in, "1") == (
+        f"1 : {review.title} {review.title} That the council does something useful. Priority "
+        "Not set None Not started Response overdue None yet"
+    )
+    assert row_text(signed_in, "2") == (
+        f"2 : {review.title} {review.title} That the council does something useful. "
+        "Closed: implemented Not set 1 Jan 2019 Not started None yet"
+    )
+
+
+def test_it_escapes_what_people_typed_in_the_rows(signed_in):
+    rec = make_recommendation(
+        "4&amp;",
+        review=make_review("Fire & <Rescue>"),
+        text="That <script>alert(1)</script> & more",
+        lead_organisation=make_organisation("Police & <Crime>"),
+    )
+    html = row_html(signed_in, "4&amp;amp;")
+    assert (
+        f'<a class="govuk-link" href="/recommendations/{rec.pk}/">4&amp;amp;'
+        '<span class="govuk-visually-hidden">: Fire &amp; &lt;Rescue&gt;</span></a>' in html
+    )
+    assert "That &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert ">Police &amp; &lt;Crime&gt;<" in html
+    assert "<script>" not in html
+    assert "<Rescue>" not in html
+    assert "<Crime>" not in html
+
+
 class TestFilters:
     def test_by_committee_review_and_lead(self, signed_in, lead_organisation):
         committee = make_committee("Safer")
