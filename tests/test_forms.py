@@ -8,6 +8,7 @@ from django import forms
 from reviews.models import Organisation
 from scrutiny.forms import (
     Form,
+    GovUKCheckboxes,
     GovUKDateField,
     GovUKFormRenderer,
     GovUKRadios,
@@ -108,6 +109,28 @@ def draw(widget_class, value, attrs=None, choices=CHOICES) -> str:
 )
 def test_a_drop_down_draws_the_html_of_djangos_own_select(value, attrs):
     assert draw(GovUKSelect, value, attrs) == draw(forms.Select, value, attrs)
+
+
+BOXES = [("on_track", "On track"), ("a&b", "Tom & <Jerry>"), (3, "Three")]
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        (["on_track"], {"id": "id_status"}),
+        ([], {"id": "id_status"}),
+        (["a&b", "3"], {"id": "id_status"}),
+        (None, None),
+    ],
+)
+def test_checkboxes_draw_the_html_of_their_templates(value, attrs):
+    widget = GovUKCheckboxes(choices=BOXES)
+    drawn = widget.render("status", value, attrs, renderer=GovUKFormRenderer())
+    through_templates = forms.CheckboxSelectMultiple.render(
+        widget, "status", value, attrs, renderer=GovUKFormRenderer()
+    )
+    assert drawn == through_templates
+    assert "Tom &amp; &lt;Jerry&gt;" in drawn
 
 
 def test_a_drop_down_escapes_the_names_of_its_choices():
