@@ -149,6 +149,7 @@ TEMPLATES = [
                 "dashboard_tags": "recommendations.dashboard.tags",
                 "my_recommendations_tags": "recommendations.pages.my_recommendations_tags",
                 "register_tags": "recommendations.register.tags",
+                "review_tags": "recommendations.pages.review_tags",
             },
         },
     },

@@ -20,13 +20,13 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
+from ..fragments import markers, status_tag
+
 register = template.Library()
 
 # As the template filter `truncatewords:20` did.
 TEXT_WORDS = 20
 # Fixed markup, nothing interpolated.
-OVERDUE = SafeString('<span class="app-marker app-marker--overdue">Overdue</span>')
-STALE = SafeString('<span class="app-marker app-marker--stale">Stale</span>')
 SUBMITTED = SafeString(
     '<strong class="govuk-tag govuk-tag--yellow">Submitted, awaiting check</strong>'
 )
@@ -48,30 +48,6 @@ def _path(name: str, pk: int) -> str:
 
 def _date(value, format: str, default: str) -> str:
     return date_format(value, format) if value else default
-
-
-def status_tag(status) -> SafeString:
-    """As includes/_status_tag.html."""
-    return format_html(
-        '<strong class="govuk-tag govuk-tag--{}">{}</strong>', status.tag_colour, status.label
-    )
-
-
-def markers(recommendation) -> SafeString:
-    """As pages/_markers.html: closed, overdue and stale in words."""
-    parts = []
-    if recommendation.is_closed:
-        parts.append(
-            format_html(
-                '<span class="app-marker">Closed: {}</span>',
-                recommendation.get_closure_display().lower(),
-            )
-        )
-    if recommendation.is_overdue:
-        parts.append(OVERDUE)
-    if recommendation.is_stale:
-        parts.append(STALE)
-    return format_html_join("\n", "{}", ((part,) for part in parts))
 
 
 def update_state(update) -> SafeString:

@@ -6,6 +6,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from recommendations import fragments
 from recommendations.choices import Status
 from recommendations.models import Recommendation
 from recommendations.pages import my_recommendations_tags
@@ -248,8 +249,8 @@ def test_the_rows_say_what_the_shared_includes_say(officer, clerk, review, lead_
         assert squeeze(python) == squeeze(render_to_string(template, context))
 
     for status in Status:
-        same(my_recommendations_tags.status_tag(status), "includes/_status_tag.html", status=status)
-    same(my_recommendations_tags.markers(flagged), "pages/_markers.html", recommendation=flagged)
+        same(fragments.status_tag(status), "includes/_status_tag.html", status=status)
+    same(fragments.markers(flagged), "pages/_markers.html", recommendation=flagged)
     for update in (submitted, returned):
         same(
             my_recommendations_tags.update_state(update), "pages/_update_state.html", update=update
