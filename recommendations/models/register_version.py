@@ -80,7 +80,10 @@ def _changed(sender, using=None, **kwargs) -> None:
 
 
 def _migrated(sender, using="default", **kwargs) -> None:
-    # A migration may have changed data (a backfill): whatever was cached may be wrong.
+    # A migration may have changed data (a backfill): whatever was cached may be wrong. Sent once
+    # for each app; once is enough.
+    if sender.label != RegisterVersion._meta.app_label:
+        return
     if RegisterVersion._meta.db_table in connections[using].introspection.table_names():
         register_changed(using=using)
 

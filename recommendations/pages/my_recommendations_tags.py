@@ -10,17 +10,14 @@ URL prefix. Registered as the template library `my_recommendations_tags` in the 
 (TEMPLATES' "libraries").
 """
 
-import functools
-
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from ..fragments import markers, status_tag
+from ..fragments import address_for, markers, status_tag
 
 register = template.Library()
 
@@ -30,20 +27,6 @@ TEXT_WORDS = 20
 SUBMITTED = SafeString(
     '<strong class="govuk-tag govuk-tag--yellow">Submitted, awaiting check</strong>'
 )
-
-
-@functools.cache
-def _path_around_pk(name: str) -> tuple[str, str]:
-    """A recommendation address around its id, reversed once: ("/recommendations/", "/") for
-    /recommendations/<id>/."""
-    marker = 999_999_937
-    before, after = reverse(name, args=[marker]).split(str(marker))
-    return before, after
-
-
-def _path(name: str, pk: int) -> str:
-    before, after = _path_around_pk(name)
-    return f"{before}{pk}{after}"
 
 
 def _date(value, format: str, default: str) -> str:
@@ -79,7 +62,7 @@ def update_state(update) -> SafeString:
     return format_html_join("\n", "{}", ((part,) for part in parts))
 
 
-def row(recommendation) -> SafeString:
+def row(recommendation, show_url, add_update_url) -> SafeString:
     """One recommendation's row: its review, number, text (linked), target date, status with
     markers, last update (with the officer's own update not yet counted), and "Add update"."""
     number, title = recommendation.number, recommendation.review.title
@@ -98,7 +81,7 @@ def row(recommendation) -> SafeString:
         "</tr>",
         title,
         number,
-        _path("recommendations:show_recommendation", recommendation.pk),
+        show_url(recommendation.pk),
         number,
         Truncator(recommendation.text).words(TEXT_WORDS, truncate=" …"),
         _date(recommendation.effective_target_date, "j M Y", "None"),
@@ -106,7 +89,7 @@ def row(recommendation) -> SafeString:
         markers(recommendation),
         _date(recommendation.last_update_date, "j M Y", "None yet"),
         format_html('<div class="app-own-update">{}</div>', update_state(own)) if own else "",
-        _path("recommendations:add_progress_update", recommendation.pk),
+        add_update_url(recommendation.pk),
         number,
         title,
     )
@@ -116,6 +99,10 @@ def row(recommendation) -> SafeString:
 def my_recommendation_rows(recommendations) -> SafeString:
     """The table rows of a page of "My recommendations" (each with `with_flags(today)`'s flags
     and `own_pending`): one tag call for the lot, not one per row."""
+    show_url = address_for("recommendations:show_recommendation")
+    add_update_url = address_for("recommendations:add_progress_update")
     return format_html_join(
-        "\n", "{}", ((row(recommendation),) for recommendation in recommendations)
+        "\n",
+        "{}",
+        ((row(recommendation, show_url, add_update_url),) for recommendation in recommendations),
     )
