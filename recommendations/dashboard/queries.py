@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -36,6 +35,7 @@ from ..models import (
     Recommendation,
     RequestedRecommendation,
     UpdateRequest,
+    count_of,
     needs_update_condition,
 )
 from ..register.filters import Flag, recently_updated
@@ -93,16 +93,6 @@ class CommitteeSummary:
         """The register filtered to this committee: exactly `recommendation_count` rows."""
         query = urlencode({"committee": self.committee.pk})
         return f"{reverse('recommendations:show_register')}?{query}"
-
-
-def _count_of(queryset) -> Subquery:
-    """A correlated COUNT(*) of `queryset` as an expression, 0 when nothing matches."""
-    counted = (
-        queryset.order_by()
-        .annotate(n=Func(function="COUNT", template="COUNT(*)", output_field=models.IntegerField()))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
 def headline_counts(today: datetime.date) -> dict[str, Headline]:
@@ -180,9 +170,9 @@ def ranked_reviews(today: datetime.date, per_committee: int):
             stale_reference=Recommendation.objects.stale_reference(today, OuterRef("pk")),
             attention=Case(
                 When(closed, then=Value(0)),
-                default=_count_of(recommendations.filter(needs_update_condition(today))),
+                default=count_of(recommendations.filter(needs_update_condition(today))),
             ),
-            recommendation_total=_count_of(Recommendation.objects.filter(review=OuterRef("pk"))),
+            recommendation_total=count_of(Recommendation.objects.filter(review=OuterRef("pk"))),
         )
         .annotate(
             review_count=Window(Count("pk"), **committee),
@@ -269,8 +259,8 @@ def coming_up(today: datetime.date) -> list[Meeting]:
     )
     items = WorkProgrammeItem.objects.annotate(
         last_report=Subquery(last_report, output_field=models.DateField()),
-        open_count=_count_of(open_recommendations),
-        not_updated=_count_of(not_updated),
+        open_count=count_of(open_recommendations),
+        not_updated=count_of(not_updated),
     ).order_by("title", "pk")
     earlier = Meeting.objects.filter(
         committee=OuterRef("committee"), date__gte=today, date__lt=OuterRef("date")

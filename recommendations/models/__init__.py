@@ -2,6 +2,7 @@
 
 from .append_only import AppendOnlyError
 from .evidence import MAX_EVIDENCE_FILES, Evidence
+from .expressions import count_of
 from .import_job import ImportJob
 from .pdf_job import PdfJob
 from .progress_update import AlreadyDecided, Outcome, ProgressUpdate, UpdateDecision
@@ -51,6 +52,7 @@ __all__ = [
     "UpdateDecision",
     "UpdateRequest",
     "answered_condition",
+    "count_of",
     "current_register_version",
     "flag",
     "natural_sort_key",

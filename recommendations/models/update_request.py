@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from reviews.models import Meeting
 from scrutiny.dates import validate_in_range
 
+from .expressions import count_of
 from .progress_update import ProgressUpdate
 from .recommendation import Recommendation
 
@@ -41,14 +41,9 @@ class UpdateRequestQuerySet(models.QuerySet):
         """Each request with `requested_count` and `answered_count` (by the one rule above)."""
         requested = RequestedRecommendation.objects.filter(request=OuterRef("pk"))
         return self.annotate(
-            requested_count=_count_of(requested),
-            answered_count=_count_of(requested.filter(answered_condition())),
+            requested_count=count_of(requested),
+            answered_count=count_of(requested.filter(answered_condition())),
         )
-
-
-def _count_of(queryset) -> models.Subquery:
-    counted = queryset.order_by().values("request").annotate(n=models.Count("pk")).values("n")
-    return Coalesce(models.Subquery(counted), 0)
 
 
 class UpdateRequest(models.Model):
