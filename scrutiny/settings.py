@@ -13,24 +13,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from scrutiny.env import (
+    client_address_settings,
+    env_bool,
+    env_list,
+    parse_domain_organisations,
+    parse_group_roles,
+    parse_issuer,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if value == "":
-        return default
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(
-        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
-    )
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -208,57 +200,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ROLE_GROUPS = ("Councillor", "Officer", "Scrutiny officer")
 
 
-def parse_pairs(name: str, value: str) -> dict[str, str]:
-    """`key=value;key=value` (spaces around either ignored) as a dict; a clear error otherwise."""
-    pairs: dict[str, str] = {}
-    for item in value.split(";"):
-        if not item.strip():
-            continue
-        key, equals, target = (part.strip() for part in item.partition("="))
-        if not equals or not key or not target:
-            raise ImproperlyConfigured(
-                f"{name} must be pairs like 'key=value;key=value'; cannot read {item.strip()!r}"
-            )
-        if key in pairs:
-            raise ImproperlyConfigured(f"{name} names {key!r} more than once")
-        pairs[key] = target
-    return pairs
-
-
-def parse_group_roles(value: str) -> dict[str, str]:
-    """OIDC_GROUP_ROLES: `<group id>=<role>;…`, each role one of ROLE_GROUPS (any letter case)."""
-    roles = {role.lower(): role for role in ROLE_GROUPS}
-    mapping = {}
-    for group, role in parse_pairs("OIDC_GROUP_ROLES", value).items():
-        if role.lower() not in roles:
-            raise ImproperlyConfigured(
-                f"OIDC_GROUP_ROLES maps {group!r} to {role!r}, which is not a role: use one of "
-                + ", ".join(ROLE_GROUPS)
-            )
-        mapping[group] = roles[role.lower()]
-    return mapping
-
-
-def parse_domain_organisations(value: str) -> dict[str, str]:
-    """OIDC_EMAIL_DOMAIN_ORGANISATIONS: `<email domain>=<organisation name>;…`."""
-    pairs = parse_pairs("OIDC_EMAIL_DOMAIN_ORGANISATIONS", value)
-    for domain in pairs:
-        if "@" in domain or "." not in domain:
-            raise ImproperlyConfigured(
-                f"OIDC_EMAIL_DOMAIN_ORGANISATIONS: {domain!r} is not an email domain "
-                "(write durham.gov.uk, without the @)"
-            )
-    return {domain.lower(): name for domain, name in pairs.items()}
-
-
-def parse_issuer(value: str) -> str:
-    """OIDC_ISSUER, exactly as the provider writes it in its tokens: https, or plain http on
-    this machine only (the tests' provider)."""
-    if value and not value.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
-        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address; got {value!r}")
-    return value
-
-
 OIDC_ISSUER = parse_issuer(os.environ.get("OIDC_ISSUER", "").strip())
 OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
 OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
@@ -271,7 +212,7 @@ if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your council account"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
 # Empty: roles are given in the admin and signing in leaves them alone.
-OIDC_GROUP_ROLES = parse_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
+OIDC_GROUP_ROLES = parse_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""), ROLE_GROUPS)
 OIDC_EMAIL_DOMAIN_ORGANISATIONS = parse_domain_organisations(
     os.environ.get("OIDC_EMAIL_DOMAIN_ORGANISATIONS", "")
 )
@@ -306,29 +247,6 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # secrets kept out of the admin (an administrator resets a lost authenticator by deleting it).
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-
-
-def client_address_settings(proxy_count: int) -> dict:
-    """How django-axes (through django-ipware) finds the client's address behind `proxy_count`
-    proxies. Each proxy appends the address that connected to it to X-Forwarded-For, so with N
-    proxies the client's own address is the Nth entry from the right (the last proxy is the
-    connecting address, REMOTE_ADDR, not in the header: hence ipware's count is one less).
-    Entries a client writes itself stay on the left and are never taken. With no proxy the
-    header is ignored: any client could send it."""
-    if proxy_count < 0:
-        raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {proxy_count}")
-    if proxy_count == 0:
-        return {
-            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
-            "AXES_IPWARE_PROXY_COUNT": None,
-            "IPWARE_STRICT": True,
-        }
-    return {
-        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
-        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
-        # Count from the right even when a client has put more entries on the left.
-        "IPWARE_STRICT": False,
-    }
 
 
 globals().update(client_address_settings(int(os.environ.get("DJANGO_PROXY_COUNT", "0"))))

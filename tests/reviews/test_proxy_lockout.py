@@ -4,7 +4,7 @@ wrong passwords from anyone would lock a username out for everyone."""
 
 import pytest
 
-from scrutiny.settings import client_address_settings
+from scrutiny.env import client_address_settings
 
 pytestmark = pytest.mark.django_db
 

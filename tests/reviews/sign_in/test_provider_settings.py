@@ -5,12 +5,8 @@ import importlib
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from scrutiny.settings import (
-    ROLE_GROUPS,
-    parse_domain_organisations,
-    parse_group_roles,
-    parse_issuer,
-)
+from scrutiny.env import parse_domain_organisations, parse_group_roles, parse_issuer
+from scrutiny.settings import ROLE_GROUPS
 from tests.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +41,11 @@ def test_the_sign_in_page_offers_the_provider_and_keeps_where_to_go_next(client,
 
 
 def test_group_roles_are_read_as_pairs_in_any_letter_case():
-    assert parse_group_roles(" a1 = councillor ; b2=Scrutiny Officer;") == {
+    assert parse_group_roles(" a1 = councillor ; b2=Scrutiny Officer;", ROLE_GROUPS) == {
         "a1": "Councillor",
         "b2": "Scrutiny officer",
     }
-    assert parse_group_roles("") == {}
+    assert parse_group_roles("", ROLE_GROUPS) == {}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +59,7 @@ def test_group_roles_are_read_as_pairs_in_any_letter_case():
 )
 def test_a_bad_group_roles_value_is_refused_clearly(value, message):
     with pytest.raises(ImproperlyConfigured, match=message):
-        parse_group_roles(value)
+        parse_group_roles(value, ROLE_GROUPS)
 
 
 def test_email_domains_are_read_in_lower_case_and_checked():
