@@ -8,7 +8,6 @@ addresses come from `reverse()`, so the site works under any URL prefix. Registe
 template library `dashboard_tags` in the settings (TEMPLATES' "libraries").
 """
 
-import functools
 from urllib.parse import urlencode
 
 from django import template
@@ -20,25 +19,9 @@ from django.utils.translation import ngettext
 
 from reviews.models import Review, WorkProgrammeItem
 
+from ..fragments import address_for
+
 register = template.Library()
-
-
-@functools.cache
-def _register_path() -> str:
-    return reverse("recommendations:show_register")
-
-
-@functools.cache
-def _review_path_prefix() -> tuple[str, str]:
-    """A review's address around its id, reversed once: ("/reviews/", "/") for /reviews/<id>/."""
-    marker = 999_999_937
-    before, after = reverse("recommendations:show_review", args=[marker]).split(str(marker))
-    return before, after
-
-
-def _review_url(pk: int) -> str:
-    before, after = _review_path_prefix()
-    return f"{before}{pk}{after}"
 
 
 def status_bar(summary) -> SafeString:
@@ -119,7 +102,9 @@ def work_programme_item(item) -> SafeString:
     if item.review_id is None:
         return format_html("<li>{}</li>", item.title)
     link = format_html(
-        '<a class="govuk-link" href="{}">{}</a>', _review_url(item.review_id), item.title
+        '<a class="govuk-link" href="{}">{}</a>',
+        address_for("recommendations:show_review")(item.review_id),
+        item.title,
     )
     if item.kind != WorkProgrammeItem.Kind.PROGRESS_REPORT:
         return format_html("<li>{}</li>", link)
@@ -144,7 +129,7 @@ def _about(review, summary) -> SafeString:
         "</span> in the register</a>",
         year,
         status,
-        _register_path(),
+        reverse("recommendations:show_register"),
         urlencode({"review": review.pk}),
         ngettext("%(n)d recommendation", "%(n)d recommendations", summary.total)
         % {"n": summary.total},
@@ -176,7 +161,7 @@ def review_item(summary) -> SafeString:
         '<p class="govuk-body govuk-!-margin-bottom-1"><a class="govuk-link govuk-!-font-weight-bold" '
         'href="{}">{}</a></p>'
         '<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>{}{}</li>',
-        _review_url(review.pk),
+        address_for("recommendations:show_review")(review.pk),
         review.title,
         _about(review, summary),
         status_bar(summary) if summary.total else "",
