@@ -23,7 +23,9 @@ keepalive = 5
 # Renew each worker after about a thousand requests (spread out, so not all at once).
 max_requests = 1000
 max_requests_jitter = 100
-# Put the application in memory once, before forking.
+# Load the application once, before forking: scrutiny/wsgi.py imports every view and compiles
+# every template, so each process (renewed ones too) starts ready rather than spending a second
+# on its first request.
 preload_app = True
 accesslog = "-"  # to the service's log, with the time each request took
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
