@@ -8,6 +8,7 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from reviews.models import Committee, Meeting, Review, WorkProgrammeItem
 
+        from .dashboard.tasks import prepare_after_change
         from .models import (
             ProgressUpdate,
             Recommendation,
@@ -15,7 +16,7 @@ class RecommendationsConfig(AppConfig):
             UpdateDecision,
             UpdateRequest,
         )
-        from .models.register_version import watch_for_changes
+        from .models.register_version import version_moved, watch_for_changes
 
         # What the dashboard's cached figures are made of (see models/register_version.py);
         # bulk writes call register_changed() themselves, through refresh_current_status().
@@ -30,3 +31,5 @@ class RecommendationsConfig(AppConfig):
             UpdateRequest,
             RequestedRecommendation,
         )
+        # After each change the worker prepares the dashboard's figures for the next reader.
+        version_moved.connect(prepare_after_change, dispatch_uid="dashboard-prepare-figures")

@@ -21,10 +21,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
 ROW = 1
+
+# Sent once the number has moved on (after the commit), so that what is cached under it can be
+# prepared ahead of the next reader (the dashboard's figures: dashboard/tasks.py).
+version_moved = Signal()
 
 
 class RegisterVersion(models.Model):
@@ -73,6 +78,7 @@ def _bump() -> None:
     if not RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
         RegisterVersion.objects.get_or_create(pk=ROW, defaults={"number": 1})
     logger.debug("register version moved on")
+    version_moved.send(sender=RegisterVersion)
 
 
 def _changed(sender, using=None, **kwargs) -> None:

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection, transaction
+from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.choices import Response, Status
+from recommendations.dashboard.tasks import prepare_figures
 from recommendations.models import ProgressUpdate, Recommendation, current_register_version
 from reviews.models import Review
 from tests.factories import (
@@ -58,13 +60,50 @@ def ranks_reviews(client) -> bool:
     return any("ROW_NUMBER" in query["sql"] for query in queries)
 
 
-def test_the_figures_are_computed_once_then_read_from_the_cache(client, councillor, cached, review):
+@pytest.fixture
+def no_worker(settings):
+    """Tasks are queued, and nothing runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+
+
+def test_the_figures_are_computed_once_then_read_from_the_cache(
+    client, councillor, cached, review, no_worker
+):
     make_recommendation(review=review, target_date=D(2019, 6, 1), response=Response.ACCEPTED)
     client.force_login(councillor)
 
     assert ranks_reviews(client)
     assert not ranks_reviews(client)
     assert count(client, "overdue") == 1
+
+
+def test_after_a_change_the_worker_prepares_the_figures_for_the_next_reader(
+    client, councillor, cached, review
+):
+    client.force_login(councillor)
+    make_recommendation(review=review, target_date=D(2019, 6, 1), response=Response.ACCEPTED)
+
+    assert not ranks_reviews(client)
+    assert count(client, "overdue") == 1
+
+
+def test_a_burst_of_changes_queues_the_preparation_once(cached, review, no_worker):
+    for number in ("1", "2", "3"):
+        make_recommendation(review=review, number=number)
+    assert [result.task for result in default_task_backend.results] == [prepare_figures]
+
+    # Once the worker has started on it, the next change queues another.
+    prepare_figures.call()
+    make_recommendation(review=review, number="4")
+    assert len(default_task_backend.results) == 2
+
+
+def test_with_the_cache_off_no_preparation_is_queued(settings, review, no_worker):
+    settings.REGISTER_CACHE_SECONDS = 0
+    make_recommendation(review=review)
+
+    assert default_task_backend.results == []
 
 
 def test_an_accepted_update_shows_at_once(client, councillor, cached, review):
