@@ -5,8 +5,11 @@
     # the server, as deployed (collectstatic, gunicorn.conf.py, the cache shared in Redis),
     # plain HTTP on 127.0.0.1 for the test
     DJANGO_SECRET_KEY=x .venv/bin/python manage.py collectstatic --noinput
-    DATABASE_URL=… DJANGO_SECRET_KEY=… DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 \
-        REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/gunicorn -c gunicorn.conf.py scrutiny.wsgi
+    export DATABASE_URL=… DJANGO_SECRET_KEY=… DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+        DJANGO_SECURE_SSL_REDIRECT=0 REDIS_URL=redis://127.0.0.1:6379/3
+    .venv/bin/gunicorn -c gunicorn.conf.py scrutiny.wsgi &
+    # and the worker beside it, as deployed (it prepares the dashboard's figures after each update)
+    .venv/bin/python manage.py db_worker --queue-name '*' --no-reload &
     # the load
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000
 
