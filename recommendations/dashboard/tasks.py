@@ -9,10 +9,12 @@ a change made while it computes queues the next.
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.tasks import task
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone
 
 from .figures import figures
@@ -26,9 +28,17 @@ PENDING_SECONDS = 60
 
 @task()
 def prepare_figures() -> None:
-    """Compute today's figures for the register as it is now, unless they are in the cache."""
+    """Compute today's figures for the register as it is now, unless they are in the cache.
+
+    Their links are drawn under the site's address (`SITE_URL`, as in emails), as a request to
+    the site would draw them: the worker has no request to take it from."""
     cache.delete(PENDING)
-    figures(timezone.localdate())
+    before = get_script_prefix()
+    set_script_prefix(urlsplit(settings.SITE_URL).path or "/")
+    try:
+        figures(timezone.localdate())
+    finally:
+        set_script_prefix(before)
 
 
 def prepare_after_change(sender, **kwargs) -> None:

@@ -88,6 +88,21 @@ def test_after_a_change_the_worker_prepares_the_figures_for_the_next_reader(
     assert count(client, "overdue") == 1
 
 
+def test_the_figures_the_worker_prepares_link_under_the_sites_address(
+    client, councillor, cached, review, settings
+):
+    settings.SITE_URL = "https://council.example.gov.uk/scrutiny"
+    client.force_login(councillor)
+    make_recommendation(review=review, target_date=D(2019, 6, 1), response=Response.ACCEPTED)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/", SCRIPT_NAME="/scrutiny").content.decode()
+
+    assert not any("ROW_NUMBER" in query["sql"] for query in queries)  # prepared, not computed
+    assert headline(page, "overdue") == (1, "/scrutiny/register/?show=overdue")
+    assert f'href="/scrutiny/reviews/{review.pk}/"' in page
+
+
 def test_a_burst_of_changes_queues_the_preparation_once(cached, review, no_worker):
     for number in ("1", "2", "3"):
         make_recommendation(review=review, number=number)
