@@ -25,7 +25,6 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -45,18 +44,17 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
     override_settings,
     setup_test_environment,
     teardown_test_environment,
 )
 from django.utils import timezone  # noqa: E402
 
+from bench.timing import measure  # noqa: E402
+
 RECOMMENDATIONS = 5_000
 UPDATES_PER_RECOMMENDATION = 3
 AGENDA_ITEMS = 6  # progress reports on each committee's next meeting, at most
-WARM_UP = 3
-RUNS = 30
 
 WORDS = [
     "police",
@@ -335,21 +333,6 @@ def fill(seed: int, recommendation_count: int, update_count: int) -> dict:
     }
 
 
-def measure(client: Client, url: str) -> tuple[list[float], int, int]:
-    for _ in range(WARM_UP):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        size = len(client.get(url).content)
-    query_count = len(queries)
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings, query_count, size
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2019)
@@ -440,11 +423,10 @@ def main() -> None:
         print(f"{'page':34} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>6}")
         for name, client, url, *overrides in pages:
             with override_settings(**(overrides[0] if overrides else {})):
-                timings, queries, size = measure(client, url)
-            p95 = statistics.quantiles(timings, n=20)[18]
+                timed = measure(client, url)
             print(
-                f"{name:34} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d} "
-                f"{size / 1024:6.0f}"
+                f"{name:34} {timed.median:10.1f} {timed.p95:8.1f} {timed.queries:8d} "
+                f"{timed.size / 1024:6.0f}"
             )
     finally:
         if not keep:

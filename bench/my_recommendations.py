@@ -20,9 +20,7 @@ import argparse
 import cProfile
 import os
 import pstats
-import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -37,29 +35,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-WARM_UP = 3
-RUNS = 30
+from bench.timing import measure  # noqa: E402
+
 OFFICER = "load-officer-1"
-
-
-def measure(client: Client, url: str) -> tuple[list[float], float, int, float, int]:
-    for _ in range(WARM_UP):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        size = len(client.get(url).content)
-    # Read now: the next request empties the connection's log that `queries` is a view of.
-    query_count = len(queries)
-    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-    timings, cpu = [], []
-    for _ in range(RUNS):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return timings, statistics.median(cpu), query_count, sql_ms, size
 
 
 def main() -> None:
@@ -96,11 +75,10 @@ def main() -> None:
         f"{'KiB':>6}"
     )
     for name, url in pages:
-        timings, cpu_ms, queries, sql_ms, size = measure(client, url)
-        p95 = statistics.quantiles(timings, n=20)[-1]
+        timed = measure(client, url)
         print(
-            f"{name:30} {statistics.median(timings):10.1f} {p95:8.1f} {cpu_ms:7.1f} {queries:8d} "
-            f"{sql_ms:7.1f} {size / 1024:6.0f}"
+            f"{name:30} {timed.median:10.1f} {timed.p95:8.1f} {timed.cpu_median:7.1f} "
+            f"{timed.queries:8d} {timed.sql_ms:7.1f} {timed.size / 1024:6.0f}"
         )
     if args.profile:
         profiler = cProfile.Profile()
