@@ -1,10 +1,23 @@
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.factories import make_committee, make_meeting, make_recommendation, make_review
 
 PAST = datetime.date(2025, 1, 20)
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at noon on 15 June 2019, London time, the day the dashboard's and the
+    register's tests are set on; `frozen.move_to(moment)` moves it."""
+    with time_machine.travel(
+        datetime.datetime(2019, 6, 15, 12, 0, tzinfo=LONDON), tick=False
+    ) as traveller:
+        yield traveller
 
 
 @pytest.fixture

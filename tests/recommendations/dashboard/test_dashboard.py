@@ -4,7 +4,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,12 +24,6 @@ D = datetime.date
 LONDON = ZoneInfo("Europe/London")
 TODAY = D(2019, 6, 15)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(datetime.datetime(2019, 6, 15, 12, 0, tzinfo=LONDON), tick=False):
-        yield
 
 
 def headline(content: str, key: str) -> tuple[int, str]:

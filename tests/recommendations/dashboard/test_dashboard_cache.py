@@ -8,7 +8,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection, transaction
 from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext
@@ -38,14 +37,7 @@ def cached(settings):
 
 
 @pytest.fixture
-def clock():
-    moment = datetime.datetime(2019, 6, 15, 12, 0, tzinfo=LONDON)
-    with time_machine.travel(moment, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def review(clock):
+def review(frozen):
     return make_review("Cached figures", report_to_executive_date=D(2019, 5, 1))
 
 
@@ -196,12 +188,12 @@ def test_updates_written_in_bulk_show_once_the_status_is_refreshed(
     assert count(client, "overdue") == 0
 
 
-def test_the_next_day_computes_afresh_with_no_change(client, councillor, cached, review, clock):
+def test_the_next_day_computes_afresh_with_no_change(client, councillor, cached, review, frozen):
     make_recommendation(review=review, target_date=D(2019, 6, 15), response=Response.ACCEPTED)
     client.force_login(councillor)
     assert count(client, "overdue") == 0  # due today, not yet overdue
 
-    clock.move_to(datetime.datetime(2019, 6, 16, 9, 0, tzinfo=LONDON))
+    frozen.move_to(datetime.datetime(2019, 6, 16, 9, 0, tzinfo=LONDON))
     client.force_login(councillor)  # a new day, a new sign-in: sessions end when idle
 
     assert count(client, "overdue") == 1
