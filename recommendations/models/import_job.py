@@ -4,10 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from .worker_job import WorkerJob
 
 
-class ImportJob(models.Model):
+class ImportJob(WorkerJob):
     """A confirmed upload of more than TRACKER_BACKGROUND_ROWS rows, applied by the worker.
 
     The file stays in the "tracker_uploads" storage under `upload_name` until the worker has
@@ -32,26 +33,9 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     summary = models.TextField(blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_status_display()})"
 
     # An import still unfinished after this long lost its worker; its transaction wrote nothing.
     GIVE_UP_AFTER = datetime.timedelta(minutes=30)
-
-    @property
-    def in_progress(self) -> bool:
-        return (
-            self.status
-            in {
-                self.Status.QUEUED,
-                self.Status.RUNNING,
-            }
-            and self.created_at > timezone.now() - self.GIVE_UP_AFTER
-        )

@@ -4,14 +4,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from reviews.models import Meeting, Review
 
 from .published_appendix import PublishedAppendix
+from .worker_job import WorkerJob
 
 
-class PdfJob(models.Model):
+class PdfJob(WorkerJob):
     """One render the worker does, and how it went, for the "Preparing the PDF" page.
 
     A download keeps the appendix's HTML as the request rendered it, so the worker makes exactly
@@ -47,12 +47,6 @@ class PdfJob(models.Model):
     published = models.ForeignKey(
         PublishedAppendix, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} PDF {self.pk} ({self.get_status_display()})"
@@ -60,14 +54,3 @@ class PdfJob(models.Model):
     # A job still unfinished after this long lost its worker (stopped, or killed mid-render): the
     # page says it failed, and the next download queues the render again.
     GIVE_UP_AFTER = datetime.timedelta(minutes=10)
-
-    @property
-    def in_progress(self) -> bool:
-        return (
-            self.status
-            in {
-                self.Status.QUEUED,
-                self.Status.RUNNING,
-            }
-            and self.created_at > timezone.now() - self.GIVE_UP_AFTER
-        )
