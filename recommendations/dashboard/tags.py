@@ -8,6 +8,7 @@ addresses come from `reverse()`, so the site works under any URL prefix. Registe
 template library `dashboard_tags` in the settings (TEMPLATES' "libraries").
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django import template
@@ -49,7 +50,10 @@ def status_bar(summary) -> SafeString:
 @register.simple_tag
 def review_items(committee) -> SafeString:
     """The list items of a committee's reviews: one tag call for the lot, not one per review."""
-    return format_html_join("", "{}", ((review_item(summary),) for summary in committee.reviews))
+    review_url = address_for("recommendations:show_review")
+    return format_html_join(
+        "", "{}", ((review_item(summary, review_url),) for summary in committee.reviews)
+    )
 
 
 @register.simple_tag
@@ -103,7 +107,7 @@ def work_programme_item(item) -> SafeString:
         return format_html("<li>{}</li>", item.title)
     link = format_html(
         '<a class="govuk-link" href="{}">{}</a>',
-        address_for("recommendations:show_review")(item.review_id),
+        reverse("recommendations:show_review", args=[item.review_id]),
         item.title,
     )
     if item.kind != WorkProgrammeItem.Kind.PROGRESS_REPORT:
@@ -154,14 +158,14 @@ def _response(review, summary) -> SafeString | str:
     return format_html('<p class="govuk-body-s govuk-!-margin-bottom-0">{}</p>', words)
 
 
-def review_item(summary) -> SafeString:
+def review_item(summary, review_url: Callable[[int], str]) -> SafeString:
     review = summary.review
     return format_html(
         '<li class="app-review-list__item">'
         '<p class="govuk-body govuk-!-margin-bottom-1"><a class="govuk-link govuk-!-font-weight-bold" '
         'href="{}">{}</a></p>'
         '<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>{}{}</li>',
-        address_for("recommendations:show_review")(review.pk),
+        review_url(review.pk),
         review.title,
         _about(review, summary),
         status_bar(summary) if summary.total else "",
